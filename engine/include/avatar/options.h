@@ -1,0 +1,85 @@
+// RenderOptions and RenderRequest: plain structs with defaults.
+//
+// One JSON form (options_json.h) serves CLI presets, GUI presets, REST bodies
+// and MCP arguments. Units are in the names; choices are enums.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace avatar {
+
+// What the user asks for; the engine picks backends to match (INTERFACES.md).
+enum class QualityMode { Auto, RealTime, HighQuality };
+// Which renderer moves the mouth. Auto picks the best whose weights exist.
+enum class LipSyncBackend { Auto, Builtin, Wav2Lip, Diff2Lip };
+enum class Enhancer { None, Gfpgan };
+// Natural: procedural head motion and blinks. Still: only the mouth (and eyes) move.
+enum class HeadMotion { Natural, Still };
+// How the photo fills an output size of another aspect ratio.
+enum class FitMode { Cover, Contain };
+enum class VideoEncoder { Auto, Libx264, Nvenc };
+enum class ComputeDevice { Auto, Cpu, Cuda };
+
+struct RenderOptions {
+  QualityMode qualityMode = QualityMode::Auto;
+  LipSyncBackend lipSync = LipSyncBackend::Auto;
+  Enhancer enhancer = Enhancer::None;
+  double enhancerStrength = 0.8;  // 0 = input, 1 = fully enhanced
+
+  // Motion (built-in renderer).
+  HeadMotion headMotion = HeadMotion::Natural;
+  double motionScale = 1.0;       // 0..3, scales head motion amplitude
+  double blinksPerMinute = 15.0;  // 0..60
+  double mouthGain = 1.0;         // 0..3, scales mouth opening
+  int smoothingMs = 60;           // 0..500, coarticulation smoothing window
+  uint32_t seed = 0;              // same inputs + seed = identical frames
+
+  // Face selection: -1 = largest face, otherwise index in detection order
+  // (left to right).
+  int faceIndex = -1;
+
+  // Output video.
+  int fps = 25;                       // 1..120
+  int width = 0;                      // 0 = from the photo (long side <= maxSidePx)
+  int height = 0;                     // 0 = from the photo / keep aspect
+  int maxSidePx = 1920;               // cap for the automatic size
+  FitMode fit = FitMode::Cover;       // when width and height change the aspect
+  uint32_t backgroundRgb = 0xFFFFFF;  // behind transparent photos and Contain bars
+  VideoEncoder encoder = VideoEncoder::Auto;
+  int crf = 20;                   // 0..51, lower is better quality (libx264 CRF, NVENC CQ)
+  std::string preset = "medium";  // libx264 preset name (ultrafast..veryslow)
+  int audioBitrateKbps = 160;     // AAC bitrate, 32..512
+
+  ComputeDevice device = ComputeDevice::Auto;
+
+  // Optional text of the speech; improves visemes where a recogniser exists.
+  std::string transcript;
+};
+
+struct RenderRequest {
+  std::string imagePath;        // the still photo (png, jpg, webp, bmp, tiff)
+  std::string audioPath;        // speech: any audio FFmpeg reads, or a video's audio track
+  std::string driverVideoPath;  // optional: head motion from a driving video (FOMM)
+  std::string visemeTrackPath;  // optional: Rhubarb JSON/TSV, TextGrid or seed viseme JSON
+  std::string outputPath;       // the MP4 to write; written as <out>.part, renamed on success
+  RenderOptions options;
+};
+
+// Names used in JSON, CLI flags and UIs ("real_time", "wav2lip", ...).
+const char* toString(QualityMode v);
+const char* toString(LipSyncBackend v);
+const char* toString(Enhancer v);
+const char* toString(HeadMotion v);
+const char* toString(FitMode v);
+const char* toString(VideoEncoder v);
+const char* toString(ComputeDevice v);
+bool fromString(const std::string& s, QualityMode* out);
+bool fromString(const std::string& s, LipSyncBackend* out);
+bool fromString(const std::string& s, Enhancer* out);
+bool fromString(const std::string& s, HeadMotion* out);
+bool fromString(const std::string& s, FitMode* out);
+bool fromString(const std::string& s, VideoEncoder* out);
+bool fromString(const std::string& s, ComputeDevice* out);
+
+}  // namespace avatar

@@ -1,0 +1,98 @@
+// Session: one photo + one speech track, analysed once, rendered many times.
+//
+// Session::open decodes and analyses the inputs (face, audio, motion). Then
+// renderFrame() renders any frame on demand (the studio's live preview) and
+// renderVideo() writes the whole video. setOptions() changes the settings and
+// redoes only the analysis that depends on what changed.
+//
+// Threading: a Session is not shared between threads without external
+// locking; open/render on a worker thread and hand results to the GUI.
+// Progress callbacks run on the calling thread. The Engine must outlive it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "avatar/engine.h"
+#include "avatar/image.h"
+#include "avatar/media.h"
+#include "avatar/options.h"
+#include "avatar/progress.h"
+#include "avatar/status.h"
+
+namespace avatar {
+
+struct FaceInfo {
+  bool found = false;
+  RectF box;                        // in source photo pixels
+  std::vector<PointF> landmarks68;  // empty when only a box is known
+  float score = 0;
+  std::string detector;  // "tiny-face-detector", "haar-cascade", ...
+  int facesInPhoto = 0;
+};
+
+struct SessionInfo {
+  int frameCount = 0;
+  int fps = 25;
+  int width = 0;  // output frame size
+  int height = 0;
+  double audioDurationSec = 0;
+  AudioInfo audio;
+  ImageInfo image;
+  FaceInfo face;
+  std::string lipSyncBackend;      // chosen: "builtin", "wav2lip", "still"
+  std::string enhancer;            // chosen: "none", "gfpgan"
+  std::vector<std::string> notes;  // fallbacks and warnings, for job records
+};
+
+struct RenderResult {
+  std::string outputPath;
+  int frameCount = 0;
+  double durationSec = 0;
+  std::string videoEncoder;  // "libx264", "h264_nvenc"
+  double analyseSec = 0;     // wall time of Session::open
+  double renderSec = 0;      // wall time of renderVideo
+  std::vector<std::string> notes;
+};
+
+class Session {
+ public:
+  // Validates the request (inputs readable, options valid; the output path is
+  // checked by renderVideo) and analyses the inputs.
+  static Status open(std::shared_ptr<const Engine> engine, const RenderRequest& request,
+                     std::unique_ptr<Session>* out, ProgressSink* progress = nullptr,
+                     const StopToken* stop = nullptr);
+  ~Session();
+
+  const SessionInfo& info() const;
+  const RenderRequest& request() const;
+  // The original photo as loaded (RGB, orientation applied).
+  const Image& sourceImage() const;
+  // The 16 kHz mono analysis track.
+  const AudioSamples& analysisAudio() const;
+
+  // Applies new options; re-runs only the affected analysis.
+  Status setOptions(const RenderOptions& options);
+
+  // Renders frame `index` (0 <= index < frameCount) at the output size.
+  Status renderFrame(int index, Image* out);
+
+  // Renders every frame and writes request().outputPath atomically
+  // (<out>.part, renamed on success, removed on failure or cancel).
+  Status renderVideo(RenderResult* result, ProgressSink* progress = nullptr,
+                     const StopToken* stop = nullptr);
+
+  struct Impl;
+
+ private:
+  explicit Session(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience: Session::open + renderVideo, with one progress scale for both.
+Status renderVideo(std::shared_ptr<const Engine> engine, const RenderRequest& request,
+                   RenderResult* result, ProgressSink* progress = nullptr,
+                   const StopToken* stop = nullptr);
+
+}  // namespace avatar

@@ -1,0 +1,195 @@
+#include "media/audio_reader.h"
+
+#include <algorithm>
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+}
+
+namespace avatar::detail {
+namespace {
+
+std::string streamSummary(const AVFormatContext* fmt) {
+  std::string s;
+  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+    const AVCodecParameters* p = fmt->streams[i]->codecpar;
+    if (!s.empty()) s += ", ";
+    s += av_get_media_type_string(p->codec_type) ? av_get_media_type_string(p->codec_type) : "data";
+    s += " ";
+    s += avcodec_get_name(p->codec_id);
+  }
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+Status AudioReader::open(const std::string& path, int outRate, int outChannels) {
+  path_ = path;
+  AVFormatContext* raw = nullptr;
+  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) {
+    return Status::error(
+        ErrorCode::UnsupportedMedia, path,
+        "not an audio or video file that can be decoded (" + avErrorText(err) + ")");
+  }
+  fmt_.reset(raw);
+  if (int err = avformat_find_stream_info(fmt_.get(), nullptr); err < 0) {
+    return Status::error(ErrorCode::UnsupportedMedia, path,
+                         "cannot read stream information (" + avErrorText(err) + ")");
+  }
+  const AVCodec* codec = nullptr;
+  stream_ = av_find_best_stream(fmt_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+  if (stream_ == AVERROR_STREAM_NOT_FOUND) {
+    return Status::error(ErrorCode::NoAudioStream, path,
+                         "contains no audio stream (streams: " + streamSummary(fmt_.get()) + ")");
+  }
+  if (stream_ < 0 || !codec) {
+    return Status::error(ErrorCode::UnsupportedMedia, path, "no decoder for its audio stream");
+  }
+  AVStream* st = fmt_->streams[stream_];
+  for (unsigned i = 0; i < fmt_->nb_streams; ++i) {
+    if (int(i) != stream_) fmt_->streams[i]->discard = AVDISCARD_ALL;
+  }
+  dec_.reset(avcodec_alloc_context3(codec));
+  if (!dec_ || avcodec_parameters_to_context(dec_.get(), st->codecpar) < 0) {
+    return Status::error(ErrorCode::OutOfMemory, path, "cannot allocate an audio decoder");
+  }
+  if (int err = avcodec_open2(dec_.get(), codec, nullptr); err < 0) {
+    return Status::error(ErrorCode::UnsupportedMedia, path,
+                         "cannot open the audio decoder (" + avErrorText(err) + ")");
+  }
+  if (dec_->sample_rate <= 0 || dec_->ch_layout.nb_channels <= 0) {
+    return Status::error(ErrorCode::UnsupportedMedia, path,
+                         "audio stream has no valid sample rate or channel count");
+  }
+  info_.sampleRate = dec_->sample_rate;
+  info_.channels = dec_->ch_layout.nb_channels;
+  info_.codec = codec->name;
+  info_.container = fmt_->iformat->name;
+  if (st->duration != AV_NOPTS_VALUE) {
+    info_.durationSec = double(st->duration) * av_q2d(st->time_base);
+  } else if (fmt_->duration != AV_NOPTS_VALUE) {
+    info_.durationSec = double(fmt_->duration) / AV_TIME_BASE;
+  }
+
+  outRate_ = outRate > 0 ? outRate : dec_->sample_rate;
+  outChannels_ = outChannels > 0 ? outChannels : std::min(2, dec_->ch_layout.nb_channels);
+  AVChannelLayout outLayout;
+  av_channel_layout_default(&outLayout, outChannels_);
+  AVChannelLayout inLayout;
+  if (dec_->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
+    av_channel_layout_default(&inLayout, dec_->ch_layout.nb_channels);
+  } else {
+    av_channel_layout_copy(&inLayout, &dec_->ch_layout);
+  }
+  SwrContext* swr = nullptr;
+  int err = swr_alloc_set_opts2(&swr, &outLayout, AV_SAMPLE_FMT_FLT, outRate_, &inLayout,
+                                dec_->sample_fmt, dec_->sample_rate, 0, nullptr);
+  av_channel_layout_uninit(&inLayout);
+  av_channel_layout_uninit(&outLayout);
+  if (err < 0 || !swr) {
+    return Status::error(ErrorCode::UnsupportedMedia, path, "cannot convert this audio format");
+  }
+  swr_.reset(swr);
+  if ((err = swr_init(swr_.get())) < 0) {
+    return Status::error(ErrorCode::UnsupportedMedia, path,
+                         "cannot convert this audio format (" + avErrorText(err) + ")");
+  }
+  fifo_.reset(av_audio_fifo_alloc(AV_SAMPLE_FMT_FLT, outChannels_, 4096));
+  pkt_.reset(av_packet_alloc());
+  frame_.reset(av_frame_alloc());
+  if (!fifo_ || !pkt_ || !frame_) {
+    return Status::error(ErrorCode::OutOfMemory, path, "cannot allocate audio buffers");
+  }
+  return Status::ok();
+}
+
+Status AudioReader::convert(const AVFrame* in) {
+  const int maxOut = swr_get_out_samples(swr_.get(), in ? in->nb_samples : 0);
+  if (maxOut <= 0) return Status::ok();
+  std::vector<float> buf(size_t(maxOut) * outChannels_);
+  uint8_t* outPlanes[1] = {reinterpret_cast<uint8_t*>(buf.data())};
+  const int n = swr_convert(swr_.get(), outPlanes, maxOut,
+                            in ? const_cast<const uint8_t**>(in->extended_data) : nullptr,
+                            in ? in->nb_samples : 0);
+  if (n < 0) {
+    return Status::error(ErrorCode::UnsupportedMedia, path_,
+                         "audio conversion failed (" + avErrorText(n) + ")");
+  }
+  void* planes[1] = {buf.data()};
+  if (n > 0 && av_audio_fifo_write(fifo_.get(), planes, n) < n) {
+    return Status::error(ErrorCode::OutOfMemory, path_, "cannot grow the audio buffer");
+  }
+  return Status::ok();
+}
+
+Status AudioReader::fill(int wanted) {
+  while (av_audio_fifo_size(fifo_.get()) < wanted && !flushed_) {
+    // Drain frames the decoder already has.
+    int r = avcodec_receive_frame(dec_.get(), frame_.get());
+    if (r == 0) {
+      Status s = convert(frame_.get());
+      av_frame_unref(frame_.get());
+      if (!s) return s;
+      continue;
+    }
+    if (r == AVERROR_EOF) {
+      if (Status s = convert(nullptr); !s) return s;  // resampler tail
+      flushed_ = true;
+      break;
+    }
+    if (r != AVERROR(EAGAIN) && ++badPackets_ > 1000) {
+      return Status::error(ErrorCode::UnsupportedMedia, path_,
+                           "audio data is corrupt (" + avErrorText(r) + ")");
+    }
+    if (eof_) {
+      avcodec_send_packet(dec_.get(), nullptr);
+      continue;
+    }
+    r = av_read_frame(fmt_.get(), pkt_.get());
+    if (r == AVERROR_EOF || r == AVERROR(EIO) || (r < 0 && avio_feof(fmt_->pb))) {
+      eof_ = true;
+      avcodec_send_packet(dec_.get(), nullptr);
+      continue;
+    }
+    if (r < 0) {
+      ++badPackets_;
+      if (badPackets_ > 1000) {
+        return Status::error(ErrorCode::UnsupportedMedia, path_,
+                             "audio data is corrupt (" + avErrorText(r) + ")");
+      }
+      continue;
+    }
+    if (pkt_->stream_index == stream_) {
+      r = avcodec_send_packet(dec_.get(), pkt_.get());
+      if (r < 0 && r != AVERROR(EAGAIN)) ++badPackets_;
+    }
+    av_packet_unref(pkt_.get());
+  }
+  return Status::ok();
+}
+
+Status AudioReader::read(int maxFrames, std::vector<float>* out, int* got) {
+  *got = 0;
+  if (Status s = fill(maxFrames); !s) return s;
+  const int n = std::min(maxFrames, av_audio_fifo_size(fifo_.get()));
+  if (n <= 0) {
+    if (framesRead_ == 0) {
+      if (badPackets_ > 0) {
+        return Status::error(ErrorCode::UnsupportedMedia, path_,
+                             "audio data is corrupt: no frame could be decoded");
+      }
+      return Status::error(ErrorCode::AudioEmpty, path_, "audio stream contains no samples");
+    }
+    return Status::ok();
+  }
+  const size_t base = out->size();
+  out->resize(base + size_t(n) * outChannels_);
+  void* planes[1] = {out->data() + base};
+  av_audio_fifo_read(fifo_.get(), planes, n);
+  framesRead_ += n;
+  *got = n;
+  return Status::ok();
+}
+
+}  // namespace avatar::detail

@@ -1,0 +1,149 @@
+#include <chrono>
+#include <cmath>
+
+#include "avatar/log.h"
+#include "avatar/options_json.h"
+#include "media/image_ops.h"
+#include "media/input_checks.h"
+#include "pipeline/backend_choice.h"
+#include "pipeline/session_impl.h"
+
+namespace avatar {
+namespace detail {
+
+std::vector<ProgressStage> jobStages() {
+  return {{"decode", 0.04}, {"analyse", 0.06}, {"render", 0.90}};
+}
+
+Status openSession(std::shared_ptr<const Engine> engine, const RenderRequest& request,
+                   ProgressMerger& progress, const StopToken* stop,
+                   std::unique_ptr<Session::Impl>* out) {
+  if (!engine) return Status::error(ErrorCode::InvalidArgument, "engine", "no engine given");
+  if (Status s = validateRenderOptions(request.options); !s) return s;
+  auto impl = std::make_unique<Session::Impl>();
+  impl->engine = std::move(engine);
+  impl->request = request;
+  if (Status s = impl->decodeInputs(progress, stop); !s) return s;
+  if (Status s = impl->prepare(progress, stop); !s) return s;
+  *out = std::move(impl);
+  return Status::ok();
+}
+
+}  // namespace detail
+
+Status Session::Impl::decodeInputs(ProgressMerger& progress, const StopToken* stop) {
+  progress.begin("decode");
+  if (Status s = detail::checkInputFile(request.imagePath, "photo"); !s) return s;
+  if (Status s = detail::checkInputFile(request.audioPath, "audio"); !s) return s;
+  if (!request.driverVideoPath.empty()) {
+    if (Status s = detail::checkInputFile(request.driverVideoPath, "driver video"); !s) return s;
+  }
+  if (!request.visemeTrackPath.empty()) {
+    if (Status s = detail::checkInputFile(request.visemeTrackPath, "viseme track"); !s) return s;
+  }
+  if (Status s = loadImage(request.imagePath, &source, &info.image, request.options.backgroundRgb);
+      !s) {
+    return s;
+  }
+  progress.update(0.3);
+  if (stop && stop->stopRequested()) return Status::error(ErrorCode::Cancelled, "job", "cancelled");
+  if (Status s = decodeAudio(request.audioPath, detail::kAnalysisSampleRate, &audio, &info.audio);
+      !s) {
+    return s;
+  }
+  info.audioDurationSec = audio.durationSec();
+  progress.update(1.0);
+  return Status::ok();
+}
+
+Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
+  progress.begin("analyse");
+  const RenderOptions& o = request.options;
+  info.notes.clear();
+  info.fps = o.fps;
+  info.frameCount = std::max(1, int(std::ceil(info.audioDurationSec * o.fps - 1e-6)));
+  const cv::Point2d focus = info.face.found
+                                ? cv::Point2d(info.face.box.x + info.face.box.width / 2,
+                                              info.face.box.y + info.face.box.height / 2)
+                                : cv::Point2d(source.width / 2.0, source.height / 2.0);
+  geometry = detail::computeOutputGeometry(source.width, source.height, o, focus);
+  info.width = geometry.width;
+  info.height = geometry.height;
+  for (const auto& n : geometry.notes) info.notes.push_back(n);
+  baseFrame = detail::composeFrame(detail::imageView(source), geometry, o.backgroundRgb);
+
+  detail::BackendChoice choice;
+  if (Status s = detail::chooseBackends(*engine, o, &choice); !s) return s;
+  for (const auto& n : choice.notes) info.notes.push_back(n);
+  info.lipSyncBackend = choice.lipSync;
+  info.enhancer = choice.enhancer;
+  renderer = std::make_unique<detail::StillRenderer>(baseFrame);
+  for (const auto& n : info.notes) log(LogLevel::Info, n);
+  if (stop && stop->stopRequested()) return Status::error(ErrorCode::Cancelled, "job", "cancelled");
+  progress.update(1.0);
+  return Status::ok();
+}
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::~Session() = default;
+
+Status Session::open(std::shared_ptr<const Engine> engine, const RenderRequest& request,
+                     std::unique_ptr<Session>* out, ProgressSink* progress, const StopToken* stop) {
+  ProgressMerger merger(progress, {{"decode", 0.4}, {"analyse", 0.6}});
+  std::unique_ptr<Impl> impl;
+  if (Status s = detail::openSession(std::move(engine), request, merger, stop, &impl); !s) {
+    return s;
+  }
+  merger.finish();
+  out->reset(new Session(std::move(impl)));
+  return Status::ok();
+}
+
+const SessionInfo& Session::info() const {
+  return impl_->info;
+}
+const RenderRequest& Session::request() const {
+  return impl_->request;
+}
+const Image& Session::sourceImage() const {
+  return impl_->source;
+}
+const AudioSamples& Session::analysisAudio() const {
+  return impl_->audio;
+}
+
+Status Session::setOptions(const RenderOptions& options) {
+  if (Status s = validateRenderOptions(options); !s) return s;
+  const RenderOptions previous = impl_->request.options;
+  impl_->request.options = options;
+  if (options.backgroundRgb != previous.backgroundRgb) {
+    // The photo's alpha was flattened onto the old background: reload it.
+    if (Status s = loadImage(impl_->request.imagePath, &impl_->source, &impl_->info.image,
+                             options.backgroundRgb);
+        !s) {
+      impl_->request.options = previous;
+      return s;
+    }
+  }
+  ProgressMerger merger(nullptr, detail::jobStages());
+  if (Status s = impl_->prepare(merger, nullptr); !s) {
+    impl_->request.options = previous;
+    impl_->prepare(merger, nullptr);
+    return s;
+  }
+  return Status::ok();
+}
+
+Status Session::renderFrame(int index, Image* out) {
+  if (index < 0 || index >= impl_->info.frameCount) {
+    return Status::error(
+        ErrorCode::InvalidArgument, "frame index",
+        std::to_string(index) + " is outside 0.." + std::to_string(impl_->info.frameCount - 1));
+  }
+  cv::Mat frame;
+  if (Status s = impl_->renderer->render(index, frame); !s) return s;
+  *out = detail::toImage(frame);
+  return Status::ok();
+}
+
+}  // namespace avatar

@@ -1,0 +1,43 @@
+// Session internals shared by the session's source files.
+#pragma once
+
+#include <memory>
+
+#include <opencv2/core.hpp>
+
+#include "avatar/session.h"
+#include "pipeline/frame_renderer.h"
+#include "pipeline/output_geometry.h"
+
+namespace avatar {
+
+struct Session::Impl {
+  std::shared_ptr<const Engine> engine;
+  RenderRequest request;
+  SessionInfo info;
+  Image source;        // RGB photo, orientation applied
+  AudioSamples audio;  // 16 kHz mono analysis track
+  detail::OutputGeometry geometry;
+  cv::Mat baseFrame;  // the photo placed in the output frame
+  std::unique_ptr<detail::FrameRenderer> renderer;
+
+  // Decodes the inputs (stage "decode").
+  Status decodeInputs(ProgressMerger& progress, const StopToken* stop);
+  // Everything that depends on options: geometry, backends, renderer (stage "analyse").
+  Status prepare(ProgressMerger& progress, const StopToken* stop);
+};
+
+namespace detail {
+
+constexpr int kAnalysisSampleRate = 16000;
+
+// Stages of a whole job and their weights.
+std::vector<ProgressStage> jobStages();
+
+// Session::open with an external progress scale (used by renderVideo()).
+Status openSession(std::shared_ptr<const Engine> engine, const RenderRequest& request,
+                   ProgressMerger& progress, const StopToken* stop,
+                   std::unique_ptr<Session::Impl>* out);
+
+}  // namespace detail
+}  // namespace avatar

@@ -19,6 +19,7 @@ void printHelp() {
       "  avatar-renderer render --image FACE --audio SPEECH -o OUT.mp4 [options]\n"
       "  avatar-renderer models [--json]      list model files, found or missing\n"
       "  avatar-renderer schema [--snake]     JSON Schema of render requests\n"
+      "  avatar-renderer nets eval ...        run one neural net on given tensors\n"
       "  avatar-renderer serve [options]      REST server\n"
       "  avatar-renderer mcp                  MCP server on stdio\n"
       "  avatar-renderer --version | --help\n\n"
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   if (cmd == "render") return app::runRender(argc, argv);
   if (cmd == "models") return app::runModels(argc, argv);
   if (cmd == "schema") return app::runSchema(argc, argv);
+  if (cmd == "nets") return app::runNets(argc, argv);
   if (cmd == "serve") return app::runServe(argc, argv);
   if (cmd == "mcp") return app::runMcp(argc, argv);
   std::fprintf(stderr, "avatar-renderer: unknown command \"%s\"\nTry `avatar-renderer --help`.\n",

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "avatar/engine.h"
+#include "avatar/face.h"
 #include "avatar/image.h"
 #include "avatar/media.h"
 #include "avatar/options.h"
@@ -22,15 +23,6 @@
 #include "avatar/status.h"
 
 namespace avatar {
-
-struct FaceInfo {
-  bool found = false;
-  RectF box;                        // in source photo pixels
-  std::vector<PointF> landmarks68;  // empty when only a box is known
-  float score = 0;
-  std::string detector;  // "tiny-face-detector", "haar-cascade", ...
-  int facesInPhoto = 0;
-};
 
 struct SessionInfo {
   int frameCount = 0;

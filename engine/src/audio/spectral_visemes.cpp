@@ -31,8 +31,13 @@ FormantNorm speakerFormants(const SpeechFeatures& features, const std::vector<ui
   }
   FormantNorm norm;
   if (f1.size() >= 20) {
-    norm.f1 = percentile(f1, 50);
-    norm.f2 = percentile(f2, 50);
+    // One scale for both formants (vocal tract length), bounded to what
+    // separates men, women and children, so a recording of few vowels does
+    // not redefine what "open" or "rounded" means.
+    const double scale = std::sqrt(percentile(f1, 50) / 500.0 * percentile(f2, 50) / 1500.0);
+    const float k = float(std::clamp(scale, 0.9, 1.35));
+    norm.f1 *= k;
+    norm.f2 *= k;
   }
   return norm;
 }
@@ -55,15 +60,15 @@ std::vector<float> medianOfKnown(const std::vector<float>& v) {
 Viseme vowelShape(float r1, float r2, float loud) {
   Viseme v;
   if (r1 > 1.25f) {
-    v = (r2 <= 1.05f || loud > 0.85f) ? Viseme::D : Viseme::C;  // AA / AE
-  } else if (r2 < 0.75f) {
-    v = r1 < 0.85f ? Viseme::F : Viseme::E;  // UW, W / AO, OW
-  } else if (r2 > 1.25f && r1 < 0.85f) {
-    v = Viseme::B;  // IY: spread, nearly closed
-  } else if (r1 < 0.85f && r2 < 0.95f && loud < 0.6f) {
-    v = Viseme::H;  // L-like: low F1, lowish F2, weak
+    v = (r2 <= 1.1f || loud > 0.85f) ? Viseme::D : Viseme::C;  // AA / AE
+  } else if (r1 >= 0.85f) {
+    v = r2 < 0.8f ? Viseme::E : Viseme::C;  // AO, OW / EH, AH
+  } else if (r2 < 0.75f && loud < 0.6f) {
+    v = Viseme::H;  // L-like: low F1, low F2, weak
+  } else if (r2 < 1.1f) {
+    v = Viseme::F;  // UW, UH, W: low F1, lowered F2
   } else {
-    v = r1 >= 0.85f ? Viseme::C : Viseme::B;
+    v = Viseme::B;  // IY, IH: spread, nearly closed
   }
   // Opening follows loudness: quiet vowels are reduced.
   if (loud < 0.3f) {

@@ -55,7 +55,6 @@ std::vector<float> frameLoudness(const SpeechFeatures& features, const LevelRefe
   if (ref.allSilent) return out;
   for (size_t i = 0; i < n; ++i) {
     const float db = features.frames[i].levelDb;
-    if (db < kAbsoluteSilenceDb) continue;
     out[i] = std::clamp(1.0f + (db - ref.loudDb) / kLoudnessRangeDb, 0.0f, 1.0f);
   }
   // Zero-phase one-pole smoothing: forwards then backwards.

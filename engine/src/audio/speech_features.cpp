@@ -158,21 +158,23 @@ void formantFeatures(const float* power, FrameFeatures* f) {
 }
 
 void timeFeatures(const float* x, size_t count, long long start, float* frame, FrameFeatures* f) {
-  double sum = 0, sumSq = 0;
+  // The frame mean is removed first: some recordings carry a DC offset that
+  // would otherwise dominate the level. Outside the signal stays 0.
+  const long long lo = std::max(0LL, start);
+  const long long hi = std::min((long long)count, start + kFeatureWindow);
+  double sum = 0;
+  for (long long i = lo; i < hi; ++i) sum += x[i];
+  const float mean = hi > lo ? float(sum / double(hi - lo)) : 0.0f;
+  double sumSq = 0;
+  int crossings = 0;
   for (int n = 0; n < kFeatureWindow; ++n) {
     const long long i = start + n;
-    frame[n] = (i >= 0 && size_t(i) < count) ? x[i] : 0.0f;
-    sum += frame[n];
+    frame[n] = (i >= lo && i < hi) ? x[i] - mean : 0.0f;
     sumSq += double(frame[n]) * frame[n];
+    if (n > 0 && (frame[n] >= 0) != (frame[n - 1] >= 0)) ++crossings;
   }
   const double rms = std::sqrt(sumSq / kFeatureWindow);
   f->levelDb = float(std::max(double(kSilenceDb), 20.0 * std::log10(rms + 1e-12)));
-  const float mean = float(sum / kFeatureWindow);
-  int crossings = 0;
-  for (int n = 0; n < kFeatureWindow; ++n) {
-    frame[n] -= mean;
-    if (n > 0 && (frame[n] >= 0) != (frame[n - 1] >= 0)) ++crossings;
-  }
   f->zcr = float(crossings) / kFeatureWindow;
 }
 

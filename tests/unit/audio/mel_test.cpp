@@ -69,8 +69,9 @@ double compareWithNumpy(const std::vector<float>& x, const char* label) {
     maxDiff = std::max(maxDiff, d);
     sumDiff += d;
   }
-  std::printf("[mel] %s: %d frames, max |diff| %.3g, mean |diff| %.3g (normalised units, range 8)\n",
-              label, mel.frames, maxDiff, sumDiff / std::max<size_t>(1, ref.size()));
+  std::printf(
+      "[mel] %s: %d frames, max |diff| %.3g, mean |diff| %.3g (normalised units, range 8)\n", label,
+      mel.frames, maxDiff, sumDiff / std::max<size_t>(1, ref.size()));
   return maxDiff;
 }
 
@@ -138,8 +139,8 @@ TEST(WavToLipMel, FilterbankHasSlaneyShape) {
   }
   // Nothing below 55 Hz or above 7600 Hz.
   for (int b = 0; b < 80; ++b) {
-    EXPECT_EQ(fb[size_t(b) * 401 + 2], 0.0);       // 40 Hz
-    EXPECT_EQ(fb[size_t(b) * 401 + 381], 0.0);     // 7620 Hz
+    EXPECT_EQ(fb[size_t(b) * 401 + 2], 0.0);    // 40 Hz
+    EXPECT_EQ(fb[size_t(b) * 401 + 381], 0.0);  // 7620 Hz
   }
 }
 
@@ -185,7 +186,8 @@ TEST(WavToLipMel, VideoFrameWindowsFollowWav2Lip) {
       ++i;
     }
     ASSERT_EQ(melWindowCount(cols, fps), int(starts.size())) << fps;
-    for (size_t k = 0; k < starts.size(); ++k) EXPECT_EQ(melWindowStart(int(k), cols, fps), starts[k]);
+    for (size_t k = 0; k < starts.size(); ++k)
+      EXPECT_EQ(melWindowStart(int(k), cols, fps), starts[k]);
   }
 }
 

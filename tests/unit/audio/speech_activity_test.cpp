@@ -56,7 +56,8 @@ TEST(VoiceActivity, FindsTheInsertedGapAndNoFalsePauses) {
   if (!makeGappedSpeech(&g, &why)) GTEST_SKIP() << why;
   VoiceActivity va;
   ASSERT_TRUE(detectVoiceActivity(g.audio, VoiceActivityOptions{}, &va).isOk());
-  for (const auto& s : va.silences) std::printf("[vad] silence %.2f - %.2f\n", s.startSec, s.endSec);
+  for (const auto& s : va.silences)
+    std::printf("[vad] silence %.2f - %.2f\n", s.startSec, s.endSec);
   std::printf("[vad] inserted gap %.2f - %.2f\n", g.gapStart, g.gapEnd);
 
   // The spans tile [0, duration].
@@ -129,7 +130,8 @@ TEST(LoudnessEnvelope, LowInGapHighInSpeechAndLevelIndependent) {
   ASSERT_TRUE(computeLoudnessEnvelope(quiet, fps, &envQuiet).isOk());
   ASSERT_EQ(envQuiet.size(), env.size());
   double maxDiff = 0;
-  for (size_t i = 0; i < env.size(); ++i) maxDiff = std::max(maxDiff, double(std::abs(env[i] - envQuiet[i])));
+  for (size_t i = 0; i < env.size(); ++i)
+    maxDiff = std::max(maxDiff, double(std::abs(env[i] - envQuiet[i])));
   EXPECT_LT(maxDiff, 0.02);
 
   // Other frame rates give the matching number of frames.

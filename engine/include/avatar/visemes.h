@@ -44,7 +44,7 @@ Viseme visemeAt(const VisemeTrack& track, double timeSec);
 
 // Language-independent visemes from the spectrum of 16 kHz mono speech:
 // X over silences, A at lip closures, vowels by formants. Gap-free, covering
-// [0, audio duration].
+// [0, audio duration]. Same as the overload below with default options.
 Status estimateVisemes(const AudioSamples& audio16k, VisemeTrack* track);
 
 // Loudness per video frame, 0 (silence) .. 1 (the loud parts of this
@@ -76,6 +76,25 @@ struct VoiceActivity {
 Status detectVoiceActivity(const AudioSamples& audio16k, const VoiceActivityOptions& options,
                            VoiceActivity* activity);
 
+enum class VisemeMethod {
+  Spectral,         // any language: rules over spectral features (default)
+  EnglishPhonemes,  // English phoneme recognition (pocketsphinx), then phone -> shape
+};
+
+struct VisemeOptions {
+  VisemeMethod method = VisemeMethod::Spectral;
+  VoiceActivityOptions activity;  // silences become X with either method
+  std::string phonemeModelDir;    // EnglishPhonemes: "" = pocketsphinx-en-us default
+};
+
+// Whether VisemeMethod::EnglishPhonemes works in this build and installation;
+// `why` says what is missing (pocketsphinx not built in, model files absent).
+bool englishPhonemeVisemesAvailable(const std::string& modelDir = "", std::string* why = nullptr);
+
+// EnglishPhonemes fails with ModelMissing when unavailable (no silent fallback).
+Status estimateVisemes(const AudioSamples& audio16k, const VisemeOptions& options,
+                       VisemeTrack* track);
+
 // Everything above from one pass over the audio (the features are shared).
 struct SpeechAnalysis {
   double durationSec = 0;
@@ -84,7 +103,7 @@ struct SpeechAnalysis {
   VisemeTrack visemes;
 };
 
-Status analyzeSpeech(const AudioSamples& audio16k, double fps, const VoiceActivityOptions& options,
+Status analyzeSpeech(const AudioSamples& audio16k, double fps, const VisemeOptions& options,
                      SpeechAnalysis* analysis);
 
 // Reads a track (format by content when Auto); cues are clipped/extended to

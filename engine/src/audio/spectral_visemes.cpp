@@ -1,5 +1,8 @@
 #include "audio/spectral_visemes.h"
 
+#include "audio/english_phones.h"
+#include "audio/phone_visemes.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -130,6 +133,24 @@ std::vector<Viseme> classifyVisemeFrames(const SpeechFeatures& features, const L
     }
   }
   return out;
+}
+
+void applyPhones(const std::vector<PhoneSegment>& phones, const std::vector<uint8_t>& speech,
+                 std::vector<Viseme>* frames) {
+  std::vector<Viseme> shapes;
+  for (const PhoneSegment& p : phones) {
+    if (!visemesForPhone(p.phone, &shapes)) shapes = {Viseme::B};
+    const double length = (p.endSec - p.startSec) / double(shapes.size());
+    for (size_t k = 0; k < shapes.size(); ++k) {
+      if (shapes[k] == Viseme::X) continue;
+      const double a = p.startSec + length * double(k), b = a + length;
+      for (long f = std::lround(a * kFeatureRateHz); f < std::lround(b * kFeatureRateHz); ++f) {
+        if (f >= 0 && size_t(f) < frames->size() && speech[size_t(f)]) {
+          (*frames)[size_t(f)] = shapes[k];
+        }
+      }
+    }
+  }
 }
 
 VisemeTrack cuesFromFrames(const std::vector<Viseme>& frames, double durationSec) {

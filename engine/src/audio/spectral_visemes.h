@@ -18,6 +18,14 @@ std::vector<Viseme> classifyVisemeFrames(const SpeechFeatures& features, const L
                                          const std::vector<uint8_t>& speech,
                                          const std::vector<float>& loudness);
 
+// Overwrites spectral per-frame shapes with those of recognised phones
+// (diphthongs split in half) inside speech. Silence phones inside speech keep
+// the spectral shape (the recogniser's short pauses are often closures);
+// frames outside speech stay X.
+struct PhoneSegment;
+void applyPhones(const std::vector<PhoneSegment>& phones, const std::vector<uint8_t>& speech,
+                 std::vector<Viseme>* frames);
+
 // Merges too-short runs into their neighbours and turns frames into cues
 // covering [0, durationSec].
 VisemeTrack cuesFromFrames(const std::vector<Viseme>& frames, double durationSec);

@@ -2,6 +2,7 @@
 // all from one pass of 10 ms features.
 #include <string>
 
+#include "audio/english_phones.h"
 #include "audio/spectral_visemes.h"
 #include "audio/speech_activity.h"
 #include "audio/speech_features.h"
@@ -41,32 +42,60 @@ Status checkFps(double fps) {
 
 }  // namespace
 
-Status analyzeSpeech(const AudioSamples& audio16k, double fps, const VoiceActivityOptions& options,
+Status analyzeSpeech(const AudioSamples& audio16k, double fps, const VisemeOptions& options,
                      SpeechAnalysis* analysis) {
   *analysis = SpeechAnalysis{};
   if (Status s = checkAudio(audio16k); !s) return s;
   if (Status s = checkFps(fps); !s) return s;
-  if (Status s = checkOptions(options); !s) return s;
+  if (Status s = checkOptions(options.activity); !s) return s;
+  std::string why;
+  if (options.method == VisemeMethod::EnglishPhonemes &&
+      !detail::englishPhonesAvailable(options.phonemeModelDir, &why)) {
+    return Status::error(ErrorCode::ModelMissing, "EnglishPhonemes", why);
+  }
   const auto features =
       detail::analyseSpeechFeatures(audio16k.samples.data(), audio16k.samples.size());
   const double duration = features.durationSec();
   const auto ref = detail::levelReference(features);
   const auto loudness = detail::frameLoudness(features, ref);
-  const auto speech = detail::speechMask(features, ref, options);
-  const auto frames = detail::classifyVisemeFrames(features, ref, speech, loudness);
+  const auto speech = detail::speechMask(features, ref, options.activity);
   analysis->durationSec = duration;
   analysis->envelope = detail::videoEnvelope(loudness, duration, fps);
   analysis->activity = detail::activityFromMask(speech, duration);
+  std::vector<Viseme> frames = detail::classifyVisemeFrames(features, ref, speech, loudness);
+  if (options.method == VisemeMethod::EnglishPhonemes) {
+    std::vector<detail::PhoneSegment> phones;
+    if (Status s = detail::recognizeEnglishPhones(audio16k.samples.data(), audio16k.samples.size(),
+                                                  analysis->activity.speech,
+                                                  options.phonemeModelDir, &phones);
+        !s) {
+      *analysis = SpeechAnalysis{};
+      return s;
+    }
+    detail::applyPhones(phones, speech, &frames);
+  }
   analysis->visemes = detail::cuesFromFrames(frames, duration);
   return Status::ok();
 }
 
-Status estimateVisemes(const AudioSamples& audio16k, VisemeTrack* track) {
+Status estimateVisemes(const AudioSamples& audio16k, const VisemeOptions& options,
+                       VisemeTrack* track) {
   track->clear();
   SpeechAnalysis analysis;
-  if (Status s = analyzeSpeech(audio16k, 25.0, VoiceActivityOptions{}, &analysis); !s) return s;
+  if (Status s = analyzeSpeech(audio16k, 25.0, options, &analysis); !s) return s;
   *track = std::move(analysis.visemes);
   return Status::ok();
+}
+
+Status estimateVisemes(const AudioSamples& audio16k, VisemeTrack* track) {
+  return estimateVisemes(audio16k, VisemeOptions{}, track);
+}
+
+bool englishPhonemeVisemesAvailable(const std::string& modelDir, std::string* why) {
+  std::string reason;
+  const bool ok = detail::englishPhonesAvailable(modelDir, &reason);
+  if (why) *why = reason;
+  return ok;
 }
 
 Status computeLoudnessEnvelope(const AudioSamples& audio16k, double fps,

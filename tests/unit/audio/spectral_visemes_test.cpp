@@ -50,7 +50,7 @@ std::string letters(const VisemeTrack& t) {
 // Opening implied by the visemes vs the loudness envelope, per 25 fps frame.
 double openingLoudnessCorrelation(const AudioSamples& audio, const char* label) {
   SpeechAnalysis a;
-  EXPECT_TRUE(analyzeSpeech(audio, 25, VoiceActivityOptions{}, &a).isOk());
+  EXPECT_TRUE(analyzeSpeech(audio, 25, VisemeOptions{}, &a).isOk());
   expectGapFree(a.visemes, audio.durationSec());
   std::vector<double> opening, loud;
   for (size_t i = 0; i < a.envelope.size(); ++i) {
@@ -163,4 +163,45 @@ TEST(SpectralVisemes, OpenAndRoundedVowelsDiffer) {
   EXPECT_TRUE(va == Viseme::D || va == Viseme::C) << visemeLetter(va);
   EXPECT_TRUE(vb == Viseme::E || vb == Viseme::F) << visemeLetter(vb);
   EXPECT_GT(visemeMouthOpening(va), visemeMouthOpening(vb));
+}
+
+TEST(EnglishPhonemeVisemes, RecognisesClosuresAndKeepsSilences) {
+  std::string why;
+  if (!englishPhonemeVisemesAvailable("", &why)) GTEST_SKIP() << why;
+  AudioSamples a, b;
+  if (!audio_test::speak("My mom bought a map", &a, &why)) GTEST_SKIP() << why;
+  if (!audio_test::speak("Who knew you would go", &b, &why)) GTEST_SKIP() << why;
+  AudioSamples audio{16000, a.samples};
+  const double gapStart = audio.durationSec();
+  audio.samples.insert(audio.samples.end(), 9600, 0.0f);
+  const double gapEnd = audio.durationSec();
+  audio.samples.insert(audio.samples.end(), b.samples.begin(), b.samples.end());
+
+  VisemeOptions options;
+  options.method = VisemeMethod::EnglishPhonemes;
+  SpeechAnalysis an;
+  ASSERT_TRUE(analyzeSpeech(audio, 25, options, &an).isOk());
+  expectGapFree(an.visemes, audio.durationSec());
+  std::printf("[english] %s\n", letters(an.visemes).c_str());
+  for (double t = gapStart + 0.05; t < gapEnd - 0.05; t += 0.01) {
+    ASSERT_EQ(visemeAt(an.visemes, t), Viseme::X) << "at " << t;
+  }
+  // "My mom bought a map": four bilabials -> several closures; "who knew you
+  // would go": rounded vowels.
+  int closures = 0;
+  double rounded = 0;
+  for (const auto& c : an.visemes) {
+    if (c.shape == Viseme::A && c.endSec <= gapStart) ++closures;
+    if ((c.shape == Viseme::F || c.shape == Viseme::E) && c.startSec >= gapEnd) {
+      rounded += c.endSec - c.startSec;
+    }
+  }
+  EXPECT_GE(closures, 2);
+  EXPECT_GT(rounded, 0.2);
+
+  VisemeTrack track;
+  options.phonemeModelDir = "/nonexistent/model";
+  const Status s = estimateVisemes(audio, options, &track);
+  EXPECT_EQ(s.code(), ErrorCode::ModelMissing);
+  EXPECT_NE(s.detail().find("/nonexistent/model"), std::string::npos) << s.message();
 }

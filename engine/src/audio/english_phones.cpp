@@ -10,6 +10,7 @@
 #endif
 
 namespace avatar::detail {
+#ifdef AVATAR_HAVE_POCKETSPHINX
 namespace {
 
 constexpr double kMaxUtteranceSec = 30.0;
@@ -22,6 +23,7 @@ std::string modelRoot(const std::string& modelDir) {
 }
 
 }  // namespace
+#endif
 
 bool englishPhonesAvailable(const std::string& modelDir, std::string* why) {
 #ifndef AVATAR_HAVE_POCKETSPHINX

@@ -120,8 +120,9 @@ MelSpectrogram computeWav2LipMel(const float* x, size_t count) {
   mel.values.assign(size_t(kMelBands) * frames, 0.0f);
   const auto& window = hannWindow();
   const auto& bands = wav2lipBands();
+  auto sample = [x](size_t k) { return std::isfinite(x[k]) ? double(x[k]) : 0.0; };  // NaN-safe
   auto emphasised = [&](size_t k) {
-    return k == 0 ? double(x[0]) : double(x[k]) - kPreemphasis * double(x[k - 1]);
+    return k == 0 ? sample(0) : sample(k) - kPreemphasis * sample(k - 1);
   };
 
   cv::Mat block(kFramesPerBlock, kMelFftSize, CV_32F);

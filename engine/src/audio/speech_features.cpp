@@ -163,13 +163,14 @@ void timeFeatures(const float* x, size_t count, long long start, float* frame, F
   const long long lo = std::max(0LL, start);
   const long long hi = std::min((long long)count, start + kFeatureWindow);
   double sum = 0;
-  for (long long i = lo; i < hi; ++i) sum += x[i];
+  auto sample = [x](long long i) { return std::isfinite(x[i]) ? x[i] : 0.0f; };  // NaN-safe
+  for (long long i = lo; i < hi; ++i) sum += sample(i);
   const float mean = hi > lo ? float(sum / double(hi - lo)) : 0.0f;
   double sumSq = 0;
   int crossings = 0;
   for (int n = 0; n < kFeatureWindow; ++n) {
     const long long i = start + n;
-    frame[n] = (i >= lo && i < hi) ? x[i] - mean : 0.0f;
+    frame[n] = (i >= lo && i < hi) ? sample(i) - mean : 0.0f;
     sumSq += double(frame[n]) * frame[n];
     if (n > 0 && (frame[n] >= 0) != (frame[n - 1] >= 0)) ++crossings;
   }

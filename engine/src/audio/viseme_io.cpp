@@ -26,7 +26,11 @@ Status validateCues(const ParsedTrack& parsed, const std::string& path, double d
   track->clear();
   const auto& cues = parsed.cues;
   if (cues.empty()) return fail(path, "empty track: no cues");
+  constexpr double kMaxSec = 100.0 * 3600;  // far beyond any speech we render
   for (const RawCue& c : cues) {
+    if (c.startSec > kMaxSec || c.endSec > kMaxSec) {
+      return fail(path, c.where + ": time beyond 100 hours");
+    }
     if (c.startSec < 0)
       return fail(path, c.where + ": negative start time " + formatSeconds(c.startSec));
     if (!c.untilEnd && c.endSec < c.startSec) {

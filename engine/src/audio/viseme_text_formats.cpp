@@ -198,6 +198,12 @@ Status parseTextGrid(const std::string& text, const std::string& path, ParsedTra
   if (Status s = r.number("xmax", &xmax); !s) return s;
   if (r.nextIsFlag()) r.skip();  // <exists>
   if (Status s = r.number("tier count", &tierCount); !s) return s;
+  // Counts can never exceed the values left in the file; checking keeps a
+  // corrupt count from driving a huge loop or an overflowing cast.
+  const double maxCount = double(tokens.size());
+  if (tierCount < 0 || tierCount > maxCount) {
+    return fail(path, "implausible tier count " + std::to_string(tierCount));
+  }
   std::string names;
   for (int tier = 0; tier < int(tierCount); ++tier) {
     std::string cls, name;
@@ -207,6 +213,10 @@ Status parseTextGrid(const std::string& text, const std::string& path, ParsedTra
     if (Status s = r.number("tier xmin", &tmin); !s) return s;
     if (Status s = r.number("tier xmax", &tmax); !s) return s;
     if (Status s = r.number("interval count", &count); !s) return s;
+    if (count < 0 || count > maxCount) {
+      return fail(path, "line " + std::to_string(r.line()) +
+                            ": implausible interval count in tier \"" + name + "\"");
+    }
     names += (names.empty() ? "\"" : ", \"") + name + "\"";
     const bool intervals = cls == "IntervalTier";
     if (!intervals && cls != "TextTier") {

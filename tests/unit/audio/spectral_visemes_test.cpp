@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "audio_test_util.h"
@@ -98,6 +99,19 @@ TEST(SpectralVisemes, SilenceIsAllX) {
   AudioSamples wrong{8000, std::vector<float>(100, 0.1f)};
   EXPECT_EQ(estimateVisemes(wrong, &track).code(), ErrorCode::InvalidArgument);
   EXPECT_TRUE(track.empty());
+}
+
+TEST(SpectralVisemes, NonFiniteSamplesAreTreatedAsSilence) {
+  AudioSamples audio{16000, std::vector<float>(16000, 0.0f)};
+  for (size_t i = 0; i < audio.samples.size(); i += 7) {
+    audio.samples[i] = std::numeric_limits<float>::quiet_NaN();
+  }
+  audio.samples[100] = std::numeric_limits<float>::infinity();
+  SpeechAnalysis a;
+  ASSERT_TRUE(analyzeSpeech(audio, 25, VisemeOptions{}, &a).isOk());
+  ASSERT_EQ(a.visemes.size(), 1u);
+  EXPECT_EQ(a.visemes[0].shape, Viseme::X);
+  for (float v : a.envelope) EXPECT_EQ(v, 0.0f);
 }
 
 TEST(SpectralVisemes, XDuringInsertedSilenceAndDeterministic) {

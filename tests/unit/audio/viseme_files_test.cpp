@@ -291,6 +291,12 @@ TEST(VisemeFiles, MalformedInputsGiveClearErrors) {
                 "File type = \"ooTextFile\"\nObject class = \"TextGrid\"\n0\n1\n<exists>\n1\n"
                 "\"IntervalTier\"\n\"phones\"\n0\n1\n2\n0\n0.5\n\"AA1\"\n"),
       "unexpected end of file");
+  expectDetail(
+      loadError("huge.TextGrid",
+                "File type = \"ooTextFile\"\nObject class = \"TextGrid\"\n0\n1\n<exists>\n1\n"
+                "\"IntervalTier\"\n\"phones\"\n0\n1\n1e12\n0\n0.5\n\"AA1\"\n"),
+      "implausible interval count");
+  expectDetail(loadError("far.tsv", "0\tA\n1e9\tX\n"), "line 1: time beyond 100 hours");
   expectDetail(loadError("seed.json", R"([{"start":0,"end":1,"viseme":"banana"}])"),
                "[0].viseme: unknown viseme 'banana'");
   expectDetail(loadError("seed2.json", R"({"visemes":[{"start":0,"end":1}]})"),

@@ -28,7 +28,9 @@ float jawField(const FaceRig& r, const FieldParams& fp, cv::Point2f p, LipSide s
                                        std::abs(p.x - r.mouthCenterX));
   if (lateral <= 0) return 0;
   const float jawY = r.jawLine.yAt(p.x);
-  const float below = 1 - smoothstep(jawY, jawY + 0.28f * r.faceHeight, p.y);  // neck stays
+  // The neck stays. The falloff is wide enough that the map never folds:
+  // |d(displacement)/dy| <= 1.5 * maxDrop / width = 1.5 * 0.16 / 0.5 < 0.5.
+  const float below = 1 - smoothstep(jawY, jawY + 0.5f * r.faceHeight, p.y);
   if (below <= 0) return 0;
   const float line = side == LipSide::Upper ? r.innerUpper.yAt(p.x) : r.innerLower.yAt(p.x);
   const float atLine = side == LipSide::Upper ? 0.5f - 0.5f * tau : 0.5f + 0.5f * tau;
@@ -97,7 +99,9 @@ float headWeight(const FaceRig& r, cv::Point2f p) {
 
 FieldParams fieldParams(const FaceRig& r, const FrameMotion& m) {
   FieldParams fp;
-  fp.targetGap = std::max(0.0f, m.mouth.jawOpen) * 0.17f * r.faceHeight;
+  // A loud "ah" opens the lips by about 13% of the face height; gain may
+  // push it to 16%, never further (the field stays fold-free).
+  fp.targetGap = std::clamp(m.mouth.jawOpen, 0.0f, 1.25f) * 0.13f * r.faceHeight;
   fp.jawDrop = fp.targetGap - r.sourceGap;
   fp.widthShift = (0.13f * m.mouth.width - 0.08f * m.mouth.pucker) * r.mouthHalfWidth;
   fp.pucker = m.mouth.pucker;

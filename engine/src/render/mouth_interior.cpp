@@ -45,20 +45,25 @@ float smoothstep(float e0, float e1, float x) {
 // Synthetic interior at normalised mouth coordinates: u across (-1..1),
 // v from the upper lip (0) to the lower lip (1), gap in pixels.
 cv::Vec3f synthetic(const MouthPalette& pal, float u, float v, float gap, float mouthWidth,
-                    float jawOpen) {
+                    float jawOpen, float upperTeeth) {
   const float au = std::abs(u);
-  cv::Vec3f c = pal.cavity * (1.0f - 0.45f * au * au);
+  // Darkest just under the upper teeth and at the corners, warmer lower down.
+  cv::Vec3f c = pal.cavity * ((0.75f + 0.55f * v) * (1.0f - 0.45f * au * au));
   const float depth = v * gap;             // px below the upper lip
   const float fromBottom = (1 - v) * gap;  // px above the lower lip
-  const float teethH = std::min(0.6f * gap, 0.17f * mouthWidth) * (1 - 0.45f * au * au);
-  if (depth < teethH && au < 0.82f) {
-    float shade = 0.78f + 0.22f * (1 - au);
-    shade *= 0.8f + 0.2f * smoothstep(0, 1.5f, depth);              // shadow under the lip
-    shade *= 1 - 0.25f * smoothstep(teethH - 1.5f, teethH, depth);  // soft biting edge
-    c = pal.teeth * shade * (1 - 0.4f * smoothstep(0.62f, 0.82f, au));
+  // Teeth rows are arcs: tallest in the middle, vanishing before the corners.
+  const float arc = std::sqrt(std::max(0.0f, 1 - (u / 0.8f) * (u / 0.8f)));
+  const float teethH = std::min(0.6f * gap, 0.15f * mouthWidth) * arc;
+  if (upperTeeth > 0 && depth < teethH) {
+    float shade = 0.72f + 0.28f * arc;
+    shade *= 0.8f + 0.2f * smoothstep(0, 1.5f, depth);             // shadow under the lip
+    shade *= 1 - 0.3f * smoothstep(teethH - 1.5f, teethH, depth);  // soft biting edge
+    c = pal.teeth * shade;
   }
-  const float lowerH = 0.5f * teethH * smoothstep(0.45f, 0.9f, jawOpen);
-  if (fromBottom < lowerH && au < 0.6f) c = pal.teeth * (0.62f - 0.2f * au);
+  const float lowerArc = std::sqrt(std::max(0.0f, 1 - (u / 0.6f) * (u / 0.6f)));
+  const float lowerH = 0.45f * std::min(0.6f * gap, 0.15f * mouthWidth) * lowerArc *
+                       smoothstep(0.45f, 0.9f, jawOpen);
+  if (fromBottom < lowerH) c = pal.teeth * (0.5f + 0.15f * lowerArc);
   if (jawOpen > 0.45f) {
     const float tu = u / 0.55f, tv = (v - 0.98f) / 0.35f;
     const float tongue = 1 - smoothstep(0.7f, 1.0f, tu * tu + tv * tv);
@@ -83,7 +88,7 @@ MouthPalette measurePalette(const cv::Mat& rgb, const FaceRig& r) {
                           2.0f;
   const float luma = 0.3f * cheek[0] + 0.59f * cheek[1] + 0.11f * cheek[2];
   pal.teeth = cv::Vec3f(236, 230, 218) * std::clamp(luma / 165.0f, 0.5f, 1.0f);
-  pal.cavity = pal.lip * 0.22f + cv::Vec3f(6, 2, 2);
+  pal.cavity = cv::Vec3f(pal.lip[0] * 0.3f + 6, pal.lip[1] * 0.16f + 3, pal.lip[2] * 0.18f + 4);
   return pal;
 }
 
@@ -128,24 +133,23 @@ void drawMouthInterior(const cv::Mat& base, const FaceRig& r, const FieldParams&
       const float v = std::clamp((t.y - up) / gap, 0.0f, 1.0f);
       cv::Vec3f c;
       if (r.sourceMouthOpen) {
-        // Reuse the photo's own teeth: upper teeth follow the upper lip,
-        // lower teeth the lower lip; extra opening is dark cavity.
+        // Reuse the photo's own teeth: they are upper teeth, fixed to the
+        // skull, so they stay under the upper lip; the lower lip slides over
+        // them when closing, and a wider opening shows cavity below them.
         const float xs = r.mouthCenterX + u * r.mouthHalfWidth;
         const float upS = r.innerUpper.yAt(xs), lowS = r.innerLower.yAt(xs);
         const float gapS = std::max(0.0f, lowS - upS);
-        float ys;
-        if (gap <= gapS) {
-          ys = upS + v * gapS;
-        } else if (t.y - up < 0.5f * gapS) {
-          ys = upS + (t.y - up);
-        } else if (low - t.y < 0.5f * gapS) {
-          ys = lowS - (low - t.y);
+        const float depth = t.y - up;
+        if (depth < gapS) {
+          c = bilinear(base, r.toImage({xs, upS + depth}));
+          const float fade = smoothstep(gapS - 2.0f, gapS, depth);  // blend into the cavity
+          if (fade > 0)
+            c = c * (1 - fade) + synthetic(pal, u, v, gap, mouthWidth, jawOpen, 0) * fade;
         } else {
-          ys = -1;
+          c = synthetic(pal, u, v, gap, mouthWidth, jawOpen, 0);
         }
-        c = ys >= 0 ? bilinear(base, r.toImage({xs, ys})) : pal.cavity * (1 - 0.4f * u * u);
       } else {
-        c = synthetic(pal, u, v, gap, mouthWidth, jawOpen);
+        c = synthetic(pal, u, v, gap, mouthWidth, jawOpen, 1);
       }
       const float a = mk[x] / 255.0f;
       cv::Vec3b& d = dst[x];

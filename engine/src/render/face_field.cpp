@@ -28,9 +28,10 @@ float jawField(const FaceRig& r, const FieldParams& fp, cv::Point2f p, LipSide s
                                        std::abs(p.x - r.mouthCenterX));
   if (lateral <= 0) return 0;
   const float jawY = r.jawLine.yAt(p.x);
-  // The neck stays. The falloff is wide enough that the map never folds:
-  // |d(displacement)/dy| <= 1.5 * maxDrop / width = 1.5 * 0.16 / 0.5 < 0.5.
-  const float below = 1 - smoothstep(jawY, jawY + 0.5f * r.faceHeight, p.y);
+  // The neck stays. The falloff is short (the chin's surroundings stay as
+  // in the photo) but wide enough that the map never folds:
+  // |d(displacement)/dy| <= 1.5 * maxDrop / width = 1.5 * 0.16 / 0.3 = 0.8 < 1.
+  const float below = 1 - smoothstep(jawY, jawY + 0.3f * r.faceHeight, p.y);
   if (below <= 0) return 0;
   const float line = side == LipSide::Upper ? r.innerUpper.yAt(p.x) : r.innerLower.yAt(p.x);
   const float atLine = side == LipSide::Upper ? 0.5f - 0.5f * tau : 0.5f + 0.5f * tau;
@@ -102,7 +103,13 @@ FieldParams fieldParams(const FaceRig& r, const FrameMotion& m) {
   // A loud "ah" opens the lips by about 13% of the face height; gain may
   // push it to 16%, never further (the field stays fold-free).
   fp.targetGap = std::clamp(m.mouth.jawOpen, 0.0f, 1.25f) * 0.13f * r.faceHeight;
-  fp.jawDrop = fp.targetGap - r.sourceGap;
+  // Closing a photo's open mouth: the lower lip slides a little past the
+  // landmark line, because the visible lip edge lies outside the inner-lip
+  // landmarks and a sliver of teeth would otherwise stay.
+  const float overshoot =
+      r.sourceMouthOpen ? 0.3f * r.sourceGap * (1 - std::min(1.0f, fp.targetGap / r.sourceGap))
+                        : 0.0f;
+  fp.jawDrop = fp.targetGap - r.sourceGap - overshoot;
   fp.widthShift = (0.13f * m.mouth.width - 0.08f * m.mouth.pucker) * r.mouthHalfWidth;
   fp.pucker = m.mouth.pucker;
   fp.lipRaise = m.mouth.upperLipRaise;

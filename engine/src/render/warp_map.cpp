@@ -31,7 +31,7 @@ cv::Rect movingRegion(const FaceRig& r, const FieldParams& fp, cv::Size frame) {
   const float fw = r.faceHalfWidth, h = r.faceHeight;
   float x0 = lm[0].x - 0.25f * fw, x1 = lm[16].x + 0.25f * fw;
   float y0 = std::min(r.eyes[0].browY, r.eyes[1].browY) - 0.1f * h;
-  float y1 = r.chinY + 0.55f * h + std::abs(fp.jawDrop);
+  float y1 = r.chinY + 0.35f * h + std::abs(fp.jawDrop);
   if (fp.hasHeadMotion) {
     const float margin = std::hypot(fp.shift.x, fp.shift.y) + std::abs(fp.rollRad) * 2.5f * h + 4;
     x0 = std::min(x0, r.headCenter.x - 1.75f * r.headRadiusX - margin);

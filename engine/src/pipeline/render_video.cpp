@@ -4,6 +4,7 @@
 #include "avatar/log.h"
 #include "media/input_checks.h"
 #include "media/video_writer.h"
+#include "pipeline/frame_pipeline.h"
 #include "pipeline/session_impl.h"
 
 namespace avatar {
@@ -40,6 +41,7 @@ Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken*
   if (Status s = writer.open(cfg); !s) return s;
 
   const int n = impl.info.frameCount;
+  detail::FramePipeline frames(*impl.renderer, n, stop);
   cv::Mat frame;
   for (int i = 0; i < n; ++i) {
     if (stop && stop->stopRequested()) {
@@ -47,9 +49,15 @@ Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken*
       return Status::error(ErrorCode::Cancelled, req.outputPath,
                            "render cancelled; partial output removed");
     }
-    if (Status s = impl.renderer->render(i, frame); !s) {
+    if (!frames.next(frame)) {
       writer.abort();
-      return s;
+      if (stop && stop->stopRequested()) {
+        return Status::error(ErrorCode::Cancelled, req.outputPath,
+                             "render cancelled; partial output removed");
+      }
+      Status s = frames.status();
+      return s ? Status::error(ErrorCode::Internal, "renderer", "stopped before the last frame")
+               : s;
     }
     if (Status s = writer.writeFrame(frame.data, int(frame.step)); !s) return s;
     progress.update(double(i + 1) / n);

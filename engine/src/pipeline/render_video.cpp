@@ -16,15 +16,10 @@ double secondsSince(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-Status checkOutput(const RenderRequest& r) {
-  return detail::checkOutputPath(r.outputPath,
-                                 {r.imagePath, r.audioPath, r.driverVideoPath, r.visemeTrackPath});
-}
-
 Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken* stop,
                  RenderResult* result) {
   const RenderRequest& req = impl.request;
-  if (Status s = checkOutput(req); !s) return s;
+  if (Status s = checkRenderOutput(req); !s) return s;
   progress.begin("render");
   const auto t0 = Clock::now();
   detail::VideoWriterConfig cfg;
@@ -77,6 +72,11 @@ Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken*
 
 }  // namespace
 
+Status checkRenderOutput(const RenderRequest& r) {
+  return detail::checkOutputPath(r.outputPath,
+                                 {r.imagePath, r.audioPath, r.driverVideoPath, r.visemeTrackPath});
+}
+
 Status Session::renderVideo(RenderResult* result, ProgressSink* progress, const StopToken* stop) {
   ProgressMerger merger(progress, {{"render", 1.0}});
   Status s = renderAll(*impl_, merger, stop, result);
@@ -87,7 +87,7 @@ Status Session::renderVideo(RenderResult* result, ProgressSink* progress, const 
 Status renderVideo(std::shared_ptr<const Engine> engine, const RenderRequest& request,
                    RenderResult* result, ProgressSink* progress, const StopToken* stop) {
   // Refuse a bad output path before the analysis, not after it.
-  if (Status s = checkOutput(request); !s) return s;
+  if (Status s = checkRenderOutput(request); !s) return s;
   ProgressMerger merger(progress, detail::jobStages());
   const auto t0 = Clock::now();
   std::unique_ptr<Session::Impl> impl;

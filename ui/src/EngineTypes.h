@@ -7,6 +7,7 @@
 #include <string>
 
 #include "avatar/image.h"
+#include "avatar/options.h"
 #include "avatar/status.h"
 
 namespace studio {
@@ -21,3 +22,4 @@ QString fromUtf8(const std::string& text);
 }  // namespace studio
 
 Q_DECLARE_METATYPE(avatar::Status)
+Q_DECLARE_METATYPE(avatar::RenderOptions)

@@ -25,8 +25,12 @@ ChoiceAvailability modelChoice(const avatar::Engine& engine,
     }
     QStringList missing;
     for (const auto& f : m.files) {
-      if (!f.present) missing << QDir::toNativeSeparators(fromEnginePath(f.path));
+      if (f.present) continue;
+      missing << QDir::toNativeSeparators(fromEnginePath(f.path));
+      a.missing << QDir::toNativeSeparators(fromEnginePath(f.relativePath));
     }
+    a.label = fromUtf8(m.name);
+    a.modelsDir = QDir::toNativeSeparators(fromEnginePath(engine.modelsDir()));
     a.reason = tr("%1 weights are not installed. Put %2 there (%3).")
                    .arg(fromUtf8(m.name), missing.join(QStringLiteral(", ")), fromUtf8(m.howToGet));
     return a;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <vector>
 
 #include "avatar/engine.h"
@@ -14,7 +15,10 @@ struct ChoiceAvailability {
   QString field;   // "lipSync", "enhancer", "device"
   QString choice;  // "wav2lip", "gfpgan", "cuda"
   bool available = true;
-  QString reason;  // why not, and where the weights go
+  QString reason;       // why not, and where the weights go
+  QString label;        // "Wav2Lip"
+  QStringList missing;  // missing files, relative to the models directory
+  QString modelsDir;
 };
 
 std::vector<ChoiceAvailability> choiceAvailability(const avatar::Engine& engine);

@@ -92,7 +92,7 @@ void MainWindow::buildUi() {
   queueDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   addDockWidget(Qt::BottomDockWidgetArea, queueDock);
   resizeDocks({inputs, settingsDock}, {290, 350}, Qt::Horizontal);
-  resizeDocks({queueDock}, {150}, Qt::Vertical);
+  resizeDocks({queueDock}, {120}, Qt::Vertical);
 
   buildMenus();
   buildStatusBar();
@@ -377,6 +377,15 @@ void MainWindow::buildMenus() {
   bar->addAction(actions_.value(QStringLiteral("openAudio")));
   bar->addSeparator();
   bar->addAction(actions_.value(QStringLiteral("render")));
+  if (QWidget* render = bar->widgetForAction(actions_.value(QStringLiteral("render")))) {
+    render->setObjectName(QStringLiteral("renderToolButton"));
+    render->setStyleSheet(
+        QStringLiteral(
+            "QToolButton { background: %1; color: white; border-radius: 5px; padding: 3px 10px; }"
+            "QToolButton:hover { background: %2; }"
+            "QToolButton:disabled { background: palette(mid); color: palette(window); }")
+            .arg(accentColor().name(), accentColor().lighter(115).name()));
+  }
   bar->addSeparator();
   bar->addAction(actions_.value(QStringLiteral("models")));
 }

@@ -31,7 +31,7 @@ ModelManagerDialog::ModelManagerDialog(std::shared_ptr<const avatar::Engine> eng
     : QDialog(parent), engine_(std::move(engine)) {
   setObjectName(QStringLiteral("modelManager"));
   setWindowTitle(tr("Model Manager"));
-  resize(900, 560);
+  resize(980, 600);
   auto* layout = new QVBoxLayout(this);
   auto* where = new QLabel(this);
   where->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -45,7 +45,11 @@ ModelManagerDialog::ModelManagerDialog(std::shared_ptr<const avatar::Engine> eng
   tree_->setHeaderLabels({tr("Model"), tr("Role"), tr("Status"), tr("Size"), tr("Licence")});
   tree_->setRootIsDecorated(true);
   tree_->setAlternatingRowColors(true);
-  tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+  tree_->header()->setStretchLastSection(true);
+  tree_->setColumnWidth(0, 360);
+  tree_->setColumnWidth(1, 110);
+  tree_->setColumnWidth(2, 150);
+  tree_->setColumnWidth(3, 90);
   details_ = new QTextBrowser(split);
   details_->setObjectName(QStringLiteral("modelDetails"));
   details_->setOpenExternalLinks(true);

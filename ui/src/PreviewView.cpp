@@ -163,7 +163,7 @@ void PreviewView::paintEmpty(QPainter& p) {
   p.drawText(QRectF(card.left() + 20, c.y() + 34, card.width() - 40, 60),
              Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,
              tr("Drop a photo and a speech file here, or use File > Open Photo (Ctrl+O) "
-                "and choose speech on the right."));
+                "and choose speech on the left."));
 }
 
 void PreviewView::paintOverlay(QPainter& p, const QRectF& target) {

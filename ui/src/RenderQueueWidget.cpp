@@ -10,6 +10,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QStandardPaths>
 #include <QToolButton>
 #include <QUrl>
 
@@ -145,6 +146,8 @@ RenderQueueWidget::RenderQueueWidget(RenderQueue* queue, QWidget* parent)
   folderRow->addWidget(new QLabel(tr("Save videos in"), this));
   folder_ = new QLineEdit(this);
   folder_->setObjectName(QStringLiteral("outputFolder"));
+  folder_->setPlaceholderText(
+      QDir::toNativeSeparators(QStandardPaths::writableLocation(QStandardPaths::MoviesLocation)));
   folderRow->addWidget(folder_, 1);
   auto* browse = new QToolButton(this);
   browse->setIcon(themedIcon(QStringLiteral("folder")));

@@ -39,6 +39,10 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
         availabilityNote_->setWordWrap(true);
         availabilityNote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
         availabilityNote_->setVisible(false);
+        QFont small = availabilityNote_->font();
+        small.setPointSizeF(small.pointSizeF() * 0.9);
+        availabilityNote_->setFont(small);
+        availabilityNote_->setForegroundRole(QPalette::PlaceholderText);
       }
     }
     FieldEditor editor = makeFieldEditor(info, this, [this] { changed(); });
@@ -89,6 +93,7 @@ void SettingsPanel::changed() {
 
 void SettingsPanel::setAvailability(const std::vector<ChoiceAvailability>& availability) {
   QStringList notes;
+  QString modelsDir;
   for (const auto& a : availability) {
     auto it = editors_.find(a.field);
     if (it == editors_.end() || !it->combo) continue;
@@ -100,12 +105,18 @@ void SettingsPanel::setAvailability(const std::vector<ChoiceAvailability>& avail
     item->setToolTip(a.reason);
     const QString label = choiceLabel(a.field, a.choice);
     item->setText(a.available ? label : tr("%1 (not installed)").arg(label));
-    if (!a.available && a.field != QLatin1String("device")) {
-      notes << QStringLiteral("<b>%1</b>: %2").arg(label.toHtmlEscaped(), a.reason.toHtmlEscaped());
+    if (!a.available && !a.missing.isEmpty()) {
+      notes << QStringLiteral("&bull; %1: <code>%2</code>")
+                   .arg(label.toHtmlEscaped(),
+                        a.missing.join(QStringLiteral(", ")).toHtmlEscaped());
+      modelsDir = a.modelsDir;
     }
   }
   if (availabilityNote_) {
-    availabilityNote_->setText(notes.join(QStringLiteral("<br>")));
+    availabilityNote_->setText(
+        tr("Not installed (disabled above):<br>%1<br>in <code>%2</code>. Tools &gt; Model Manager "
+           "says how to get them.")
+            .arg(notes.join(QStringLiteral("<br>")), modelsDir.toHtmlEscaped()));
     availabilityNote_->setVisible(!notes.isEmpty());
   }
 }

@@ -61,7 +61,9 @@ QWidget* SpeechPanel::buildFileTab() {
   v->addWidget(open);
   v->addWidget(currentAudio_);
   v->addWidget(new QLabel(tr("Recent"), tab));
-  v->addWidget(recent_, 1);
+  recent_->setMaximumHeight(120);
+  v->addWidget(recent_);
+  v->addStretch(1);
   return tab;
 }
 

@@ -12,6 +12,7 @@
 #include "ErrorText.h"
 #include "ModelManagerDialog.h"
 #include "Presets.h"
+#include "PreviewView.h"
 #include "SettingsPanel.h"
 #include "SpeechPanel.h"
 #include "StudioTestSupport.h"
@@ -180,6 +181,39 @@ class StudioParts : public QObject {
       QCOMPARE(tree->topLevelItem(i)->text(2).startsWith(QStringLiteral("Installed")),
                models[size_t(i)].available());
     }
+  }
+
+  void faceOverlayDrawsBoxAndLandmarks() {
+    // The overlay drawing itself, with a face placed by the test on a grey photo.
+    studio::PreviewView view;
+    view.resize(400, 400);
+    QImage photo(200, 200, QImage::Format_RGB888);
+    photo.fill(QColor(128, 128, 128));
+    view.setPhoto(photo);
+    avatar::FaceInfo face;
+    face.found = true;
+    face.box = {50, 50, 100, 100};
+    face.score = 0.97f;
+    for (int i = 0; i < 68; ++i) {
+      const double a = 2 * M_PI * i / 68;
+      face.landmarks68.push_back({float(100 + 35 * std::cos(a)), float(100 + 35 * std::sin(a))});
+    }
+    view.setFaces({face}, 0);
+    view.setShowOriginal(true);
+    QVERIFY(view.overlayShown());
+    auto overlayPixels = [&] {
+      const QImage shot = view.grab().toImage().convertToFormat(QImage::Format_RGB32);
+      int n = 0;
+      for (int y = 0; y < shot.height(); ++y)
+        for (int x = 0; x < shot.width(); ++x)
+          n += QColor(shot.pixel(x, y)) == studio::overlayColor();
+      return n;
+    };
+    const int withOverlay = overlayPixels();
+    QVERIFY2(withOverlay > 400, qPrintable(QString::number(withOverlay)));  // box edges + points
+    view.setOverlayVisible(false);
+    QVERIFY(!view.overlayShown());
+    QCOMPARE(overlayPixels(), 0);
   }
 
   void recordingNeedsAMicrophone() {

@@ -1,5 +1,6 @@
 #include "Icons.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QBuffer>
 #include <QFile>
@@ -7,6 +8,7 @@
 #include <QImageReader>
 #include <QPalette>
 #include <QPixmap>
+#include <QTabWidget>
 
 namespace studio {
 namespace {
@@ -67,6 +69,33 @@ QIcon appIcon() {
 
 void clearIconCache() {
   cache().clear();
+}
+
+void setThemedIcon(QAbstractButton* button, const QString& name) {
+  button->setProperty("studioIcon", name);
+  button->setIcon(themedIcon(name));
+}
+
+void setThemedTabIcon(QTabWidget* tabs, int index, const QString& name) {
+  QStringList names = tabs->property("studioTabIcons").toStringList();
+  while (names.size() <= index) names << QString();
+  names[index] = name;
+  tabs->setProperty("studioTabIcons", names);
+  tabs->setTabIcon(index, themedIcon(name));
+}
+
+void refreshThemedIcons() {
+  for (QWidget* w : QApplication::allWidgets()) {
+    if (auto* button = qobject_cast<QAbstractButton*>(w)) {
+      const QString name = button->property("studioIcon").toString();
+      if (!name.isEmpty()) button->setIcon(themedIcon(name));
+    } else if (auto* tabs = qobject_cast<QTabWidget*>(w)) {
+      const QStringList names = tabs->property("studioTabIcons").toStringList();
+      for (int i = 0; i < names.size() && i < tabs->count(); ++i) {
+        if (!names[i].isEmpty()) tabs->setTabIcon(i, themedIcon(names[i]));
+      }
+    }
+  }
 }
 
 }  // namespace studio

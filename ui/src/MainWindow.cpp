@@ -156,7 +156,8 @@ QWidget* MainWindow::buildInputsPanel() {
   auto* v = new QVBoxLayout(panel);
   v->setContentsMargins(8, 8, 8, 8);
   auto* photoTitle = new QLabel(tr("<b>Photo</b>"), panel);
-  auto* open = new QPushButton(themedIcon(QStringLiteral("open-photo")), tr("Open Photo…"), panel);
+  auto* open = new QPushButton(tr("Open Photo…"), panel);
+  setThemedIcon(open, QStringLiteral("open-photo"));
   open->setObjectName(QStringLiteral("openPhotoButton"));
   connect(open, &QPushButton::clicked, actions_.value(QStringLiteral("openPhoto")),
           &QAction::trigger);
@@ -197,7 +198,7 @@ QWidget* MainWindow::buildSettingsDock() {
   auto* presets = new QToolButton(panel);
   presets->setObjectName(QStringLiteral("presetButton"));
   presets->setText(tr("Presets"));
-  presets->setIcon(themedIcon(QStringLiteral("preset")));
+  setThemedIcon(presets, QStringLiteral("preset"));
   presets->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   presets->setPopupMode(QToolButton::InstantPopup);
   presetMenu_ = new QMenu(tr("Presets"), this);
@@ -212,7 +213,7 @@ QWidget* MainWindow::buildSettingsDock() {
   scroll->setFrameShape(QFrame::NoFrame);
   settings_ = new SettingsPanel(scroll);
   scroll->setWidget(settings_);
-  scroll->setMinimumWidth(settings_->sizeHint().width() + 24);
+  scroll->setMinimumWidth(settings_->minimumSizeHint().width() + 24);
   v->addWidget(scroll, 1);
   connect(settings_, &SettingsPanel::optionsChanged, this, [this](const avatar::RenderOptions& o) {
     avatar::RenderOptions next = o;
@@ -404,6 +405,10 @@ void MainWindow::buildStatusBar() {
   statusBar()->addPermanentWidget(busyBar_);
   statusBar()->addPermanentWidget(sessionLabel_);
   statusBar()->addPermanentWidget(audioState_);
+  updateAudioState();
+}
+
+void MainWindow::updateAudioState() {
   const bool sound = clock_->hasAudioOutput();
   audioState_->setPixmap(
       themedIcon(sound ? QStringLiteral("speaker") : QStringLiteral("speaker-off"))

@@ -110,6 +110,7 @@ class MainWindow : public QMainWindow {
   QAction* addAction(const QString& name, const QString& text, const QString& icon,
                      const QKeySequence& shortcut = {});
   void refreshIcons();
+  void updateAudioState();
   void showError(const avatar::Status& status, const QString& what = QString());
   void showProblem(const QString& message);
   void showWarning(const QString& message);

@@ -72,6 +72,7 @@ void MainWindow::saveSettings() const {
 void MainWindow::setTheme(ThemeMode mode) {
   applyTheme(mode);
   refreshIcons();
+  updateAudioState();
   for (QAction* a : themeGroup_->actions())
     a->setChecked(themeModeFromName(a->data().toString()) == mode);
   QSettings().setValue(QStringLiteral("view/theme"), themeModeName(mode));

@@ -23,6 +23,7 @@ namespace studio {
 namespace {
 
 QString formatDuration(double sec) {
+  if (sec < 1) return RenderJobRow::tr("under a second");
   const int s = int(std::lround(std::max(0.0, sec)));
   return s >= 60 ? QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'))
                  : QStringLiteral("%1 s").arg(s);
@@ -31,7 +32,7 @@ QString formatDuration(double sec) {
 QToolButton* rowButton(QWidget* parent, const QString& icon, const QString& tip,
                        const QString& name) {
   auto* b = new QToolButton(parent);
-  b->setIcon(themedIcon(icon));
+  setThemedIcon(b, icon);
   b->setToolTip(tip);
   b->setAutoRaise(true);
   b->setObjectName(name);
@@ -84,6 +85,11 @@ RenderJobRow::RenderJobRow(RenderJob* job, QWidget* parent) : QWidget(parent), j
   connect(remove_, &QToolButton::clicked, this, [this] { Q_EMIT removeRequested(job_); });
   connect(job_, &RenderJob::changed, this, &RenderJobRow::refresh);
   refresh();
+}
+
+void RenderJobRow::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::PaletteChange) refresh();
+  QWidget::changeEvent(event);
 }
 
 void RenderJobRow::refresh() {
@@ -150,7 +156,7 @@ RenderQueueWidget::RenderQueueWidget(RenderQueue* queue, QWidget* parent)
       QDir::toNativeSeparators(QStandardPaths::writableLocation(QStandardPaths::MoviesLocation)));
   folderRow->addWidget(folder_, 1);
   auto* browse = new QToolButton(this);
-  browse->setIcon(themedIcon(QStringLiteral("folder")));
+  setThemedIcon(browse, QStringLiteral("folder"));
   browse->setToolTip(tr("Choose the folder for rendered videos"));
   folderRow->addWidget(browse);
   auto* clear = new QPushButton(tr("Clear finished"), this);

@@ -25,6 +25,9 @@ class RenderJobRow : public QWidget {
   RenderJob* job() const { return job_; }
   void refresh();
 
+ protected:
+  void changeEvent(QEvent* event) override;
+
  Q_SIGNALS:
   void removeRequested(studio::RenderJob* job);
 

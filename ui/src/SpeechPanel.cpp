@@ -28,9 +28,12 @@ SpeechPanel::SpeechPanel(QWidget* parent) : QWidget(parent) {
   layout->setContentsMargins(8, 8, 8, 8);
   tabs_ = new QTabWidget(this);
   tabs_->setDocumentMode(true);
-  tabs_->addTab(buildFileTab(), themedIcon(QStringLiteral("open-audio")), tr("File"));
-  tabs_->addTab(buildRecordTab(), themedIcon(QStringLiteral("mic")), tr("Record"));
-  tabs_->addTab(buildTextTab(), themedIcon(QStringLiteral("speech")), tr("Text"));
+  tabs_->addTab(buildFileTab(), tr("File"));
+  tabs_->addTab(buildRecordTab(), tr("Record"));
+  tabs_->addTab(buildTextTab(), tr("Text"));
+  setThemedTabIcon(tabs_, 0, QStringLiteral("open-audio"));
+  setThemedTabIcon(tabs_, 1, QStringLiteral("mic"));
+  setThemedTabIcon(tabs_, 2, QStringLiteral("speech"));
   layout->addWidget(tabs_);
 }
 
@@ -44,8 +47,8 @@ QString SpeechPanel::scratchDir() {
 QWidget* SpeechPanel::buildFileTab() {
   auto* tab = new QWidget(this);
   auto* v = new QVBoxLayout(tab);
-  auto* open =
-      new QPushButton(themedIcon(QStringLiteral("open-audio")), tr("Open Sound File…"), tab);
+  auto* open = new QPushButton(tr("Open Sound File…"), tab);
+  setThemedIcon(open, QStringLiteral("open-audio"));
   open->setObjectName(QStringLiteral("openAudioButton"));
   connect(open, &QPushButton::clicked, this, &SpeechPanel::openAudioRequested);
   currentAudio_ = new QLabel(tr("No sound chosen."), tab);
@@ -70,7 +73,8 @@ QWidget* SpeechPanel::buildFileTab() {
 QWidget* SpeechPanel::buildRecordTab() {
   auto* tab = new QWidget(this);
   auto* v = new QVBoxLayout(tab);
-  recordButton_ = new QPushButton(themedIcon(QStringLiteral("record")), tr("Record"), tab);
+  recordButton_ = new QPushButton(tr("Record"), tab);
+  setThemedIcon(recordButton_, QStringLiteral("record"));
   recordButton_->setObjectName(QStringLiteral("recordButton"));
   recordStatus_ = new QLabel(tab);
   recordStatus_->setWordWrap(true);
@@ -86,13 +90,13 @@ QWidget* SpeechPanel::buildRecordTab() {
   });
   connect(recorder_, &AudioRecorder::finished, this, [this](const QString& path) {
     recordButton_->setText(tr("Record"));
-    recordButton_->setIcon(themedIcon(QStringLiteral("record")));
+    setThemedIcon(recordButton_, QStringLiteral("record"));
     recordStatus_->setText(tr("Recorded %1").arg(QFileInfo(path).fileName()));
     Q_EMIT audioReady(path, QString());
   });
   connect(recorder_, &AudioRecorder::failed, this, [this](const QString& reason) {
     recordButton_->setText(tr("Record"));
-    recordButton_->setIcon(themedIcon(QStringLiteral("record")));
+    setThemedIcon(recordButton_, QStringLiteral("record"));
     recordStatus_->setText(reason);
     Q_EMIT problem(reason);
   });
@@ -118,8 +122,8 @@ QWidget* SpeechPanel::buildTextTab() {
   speed_->setSuffix(tr(" words/min"));
   form->addRow(tr("Voice"), voice_);
   form->addRow(tr("Speed"), speed_);
-  speakButton_ =
-      new QPushButton(themedIcon(QStringLiteral("speech")), tr("Synthesise Speech"), tab);
+  speakButton_ = new QPushButton(tr("Synthesise Speech"), tab);
+  setThemedIcon(speakButton_, QStringLiteral("speech"));
   speakButton_->setObjectName(QStringLiteral("ttsButton"));
   ttsStatus_ = new QLabel(tab);
   ttsStatus_->setWordWrap(true);
@@ -180,7 +184,7 @@ void SpeechPanel::toggleRecording() {
       QStringLiteral("/recording-%1.wav")
           .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-hhmmss")));
   recordButton_->setText(tr("Stop"));
-  recordButton_->setIcon(themedIcon(QStringLiteral("stop")));
+  setThemedIcon(recordButton_, QStringLiteral("stop"));
   recordStatus_->setText(tr("Starting the microphone…"));
   recorder_->start(path);
 }

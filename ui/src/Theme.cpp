@@ -1,5 +1,7 @@
 #include "Theme.h"
 
+#include "Icons.h"
+
 #include <QApplication>
 #include <QPalette>
 #include <QProcess>
@@ -109,11 +111,17 @@ bool systemPrefersDark() {
 bool applyTheme(ThemeMode mode) {
   captureSystemPalette();
   const bool dark = mode == ThemeMode::Dark || (mode == ThemeMode::System && systemPrefersDark());
-  if (QStyle* fusion = QStyleFactory::create(QStringLiteral("Fusion"))) {
-    QApplication::setStyle(fusion);
+  // Re-creating the style re-polishes (and re-lays out) every widget: only once.
+  const QStyle* current = QApplication::style();
+  if (!current || current->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) != 0) {
+    if (QStyle* fusion = QStyleFactory::create(QStringLiteral("Fusion"))) {
+      QApplication::setStyle(fusion);
+    }
   }
-  QApplication::setPalette(dark ? darkPalette() : lightPalette());
   g_dark = dark;
+  clearIconCache();  // icons are drawn in the palette's text colour
+  QApplication::setPalette(dark ? darkPalette() : lightPalette());
+  refreshThemedIcons();
   return dark;
 }
 

@@ -20,6 +20,7 @@
 #include "RenderQueue.h"
 #include "RenderQueueWidget.h"
 #include "StudioApp.h"
+#include "Theme.h"
 
 namespace {
 
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
   cli.addOption({QStringLiteral("theme"), QStringLiteral("system, light or dark."),
                  QStringLiteral("theme"), QStringLiteral("dark")});
   cli.addOption({QStringLiteral("size"), QStringLiteral("Window size WxH."), QStringLiteral("size"),
-                 QStringLiteral("1440x900")});
+                 QStringLiteral("1280x800")});
   cli.process(app);
   const QString out = cli.value(QStringLiteral("out"));
   const QString photo = cli.value(QStringLiteral("photo"));
@@ -141,6 +142,14 @@ int main(int argc, char** argv) {
   w.openPhoto(bad);
   waitFor([&] { return photoDone; }, 10000);
   ok &= save(&w, out, QStringLiteral("studio-error.png"));
+
+  // The same window in the light theme, back on the preview.
+  w.setTheme(studio::ThemeMode::Light);
+  photoDone = false;
+  w.openPhoto(photo);
+  waitFor([&] { return photoDone && preview->hasSession() && preview->shownFrame() >= 0; }, 30000);
+  ok &= save(&w, out, QStringLiteral("studio-light.png"));
+  w.setTheme(studio::ThemeMode::Dark);
 
   studio::ModelManagerDialog models(engine, &w);
   models.show();

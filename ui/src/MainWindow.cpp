@@ -219,6 +219,9 @@ QWidget* MainWindow::buildSettingsDock() {
     avatar::RenderOptions next = o;
     next.transcript = transcript_.toStdString();
     preview_->setOptions(next);
+    if (!photo_.faces.empty()) {  // the face to animate may have changed
+      previewView_->setFaces(photo_.faces, chosenFace(photo_.faces, o.faceIndex));
+    }
   });
   return panel;
 }

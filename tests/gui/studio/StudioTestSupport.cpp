@@ -6,6 +6,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QtEndian>
+#include <algorithm>
 #include <cmath>
 
 #include "PreviewController.h"
@@ -116,6 +117,13 @@ bool loadInputs(studio::MainWindow& w, const QString& photo, const QString& audi
   if (!done || !photoOk || !audioOk) return false;
   auto* p = w.previewController();
   return QTest::qWaitFor([&] { return p->hasSession() && p->shownFrame() >= 0; }, timeoutMs);
+}
+
+double loudestSec(const studio::MainWindow& w) {
+  const auto& rms = w.audio().rms;
+  const auto it = std::max_element(rms.begin(), rms.end());
+  if (it == rms.end()) return 0;
+  return double(it - rms.begin()) / studio::AudioAnalysis::kBucketsPerSecond;
 }
 
 bool waitForSettledPreview(studio::MainWindow& w, int timeoutMs) {

@@ -32,6 +32,8 @@ std::shared_ptr<const avatar::Engine> engine();
 // Opens photo and audio through the window and waits for the first frame.
 bool loadInputs(studio::MainWindow& w, const QString& photo, const QString& audio,
                 int timeoutMs = 60000);
+// The time of the loudest moment of the loaded speech (mouth open there).
+double loudestSec(const studio::MainWindow& w);
 // Waits until the preview shows the frame it was last asked for.
 bool waitForSettledPreview(studio::MainWindow& w, int timeoutMs = 20000);
 

@@ -1,7 +1,8 @@
 #include "RenderJob.h"
 
 #include <QFile>
-#include <QPointer>
+#include <QMutex>
+#include <QMutexLocker>
 #include <QThreadPool>
 
 #include "EngineTypes.h"
@@ -9,8 +10,22 @@
 
 namespace studio {
 
+// What the worker shares with the job. The job may be deleted (removed from
+// the list) while a worker still holds this: `job` is cleared under the lock
+// first, so the worker never posts to a deleted object.
 struct RenderJob::Shared {
   avatar::StopToken stop;
+  QMutex mutex;
+  RenderJob* job = nullptr;
+
+  template <typename F>
+  void post(F fn) {
+    QMutexLocker lock(&mutex);
+    if (!job) return;
+    RenderJob* target = job;
+    QMetaObject::invokeMethod(
+        target, [target, fn] { fn(target); }, Qt::QueuedConnection);
+  }
 };
 
 namespace {
@@ -43,10 +58,14 @@ RenderJob::RenderJob(std::shared_ptr<const avatar::Engine> engine,
     : QObject(parent),
       engine_(std::move(engine)),
       request_(request),
-      shared_(std::make_shared<Shared>()) {}
+      shared_(std::make_shared<Shared>()) {
+  shared_->job = this;
+}
 
 RenderJob::~RenderJob() {
   shared_->stop.requestStop();
+  QMutexLocker lock(&shared_->mutex);
+  shared_->job = nullptr;
 }
 
 QString RenderJob::outputPath() const {
@@ -54,32 +73,23 @@ QString RenderJob::outputPath() const {
 }
 
 void RenderJob::start(QThreadPool* pool) {
-  QPointer<RenderJob> self = this;
   auto shared = shared_;
   auto engine = engine_;
   const avatar::RenderRequest request = request_;
-  pool->start([self, shared, engine, request] {
-    auto post = [self](auto fn) {
-      QMetaObject::invokeMethod(
-          self.data(),
-          [self, fn] {
-            if (self) fn(self.data());
-          },
-          Qt::QueuedConnection);
-    };
+  pool->start([shared, engine, request] {
     avatar::RenderResult result;
     avatar::Status status;
     if (shared->stop.stopRequested()) {
       status = avatar::Status::error(avatar::ErrorCode::Cancelled, request.outputPath,
                                      "cancelled before it started");
     } else {
-      post([](RenderJob* job) { job->onStarted(); });
-      ForwardProgress progress([post](double overall, QString stage) {
-        post([overall, stage](RenderJob* job) { job->onProgress(overall, stage); });
+      shared->post([](RenderJob* job) { job->onStarted(); });
+      ForwardProgress progress([shared](double overall, QString stage) {
+        shared->post([overall, stage](RenderJob* job) { job->onProgress(overall, stage); });
       });
       status = avatar::renderVideo(engine, request, &result, &progress, &shared->stop);
     }
-    post([status, result](RenderJob* job) { job->onFinished(status, result); });
+    shared->post([status, result](RenderJob* job) { job->onFinished(status, result); });
   });
 }
 

@@ -166,12 +166,16 @@ class StudioRender : public QObject {
     QCOMPARE(b->state(), RenderJob::State::Queued);  // one at a time
     c->cancel();                                     // cancelled while waiting
     QCOMPARE(c->state(), RenderJob::State::Cancelled);
+    const QString cOutput = c->outputPath();
+    // Removed from the list before its worker slot comes: the worker must not touch it.
+    w.renderQueue()->remove(c);
+    QCOMPARE(w.renderQueue()->jobs().size(), 2);
     QVERIFY(QTest::qWaitFor([&] { return a->isFinished() && b->isFinished(); }, 180000));
     QCOMPARE(a->state(), RenderJob::State::Done);
     QCOMPARE(b->state(), RenderJob::State::Done);
     QVERIFY(a->outputPath() != b->outputPath());
     QVERIFY(QFileInfo::exists(a->outputPath()) && QFileInfo::exists(b->outputPath()));
-    QVERIFY(!QFileInfo::exists(c->outputPath()));
+    QVERIFY(!QFileInfo::exists(cOutput));
     w.renderQueue()->waitForIdle();
     w.renderQueue()->clearFinished();
     QTRY_COMPARE(w.renderQueue()->jobs().size(), 0);

@@ -16,7 +16,10 @@ QString tr(const char* text) {
 ChoiceAvailability modelChoice(const avatar::Engine& engine,
                                const std::vector<avatar::ModelInfo>& models, const char* field,
                                const char* choice, const char* modelId) {
-  ChoiceAvailability a{QString::fromLatin1(field), QString::fromLatin1(choice), false, {}};
+  ChoiceAvailability a;
+  a.field = QString::fromLatin1(field);
+  a.choice = QString::fromLatin1(choice);
+  a.available = false;
   for (const auto& m : models) {
     if (m.id != modelId) continue;
     if (m.available()) {
@@ -48,8 +51,11 @@ std::vector<ChoiceAvailability> choiceAvailability(const avatar::Engine& engine)
   out.push_back(modelChoice(engine, models, "lipSync", "wav2lip", "wav2lip"));
   out.push_back(modelChoice(engine, models, "lipSync", "diff2lip", "diff2lip"));
   out.push_back(modelChoice(engine, models, "enhancer", "gfpgan", "gfpgan"));
-  ChoiceAvailability cuda{
-      QStringLiteral("device"), QStringLiteral("cuda"), engine.cudaAvailable(), {}};
+  ChoiceAvailability cuda;
+  cuda.field = QStringLiteral("device");
+  cuda.choice = QStringLiteral("cuda");
+  cuda.label = QStringLiteral("CUDA");
+  cuda.available = engine.cudaAvailable();
   if (!cuda.available) cuda.reason = tr("No CUDA device is available on this computer.");
   out.push_back(cuda);
   return out;

@@ -50,13 +50,6 @@ void PlaybackClock::setSource(const QString& audioPath, double durationSec) {
   Q_EMIT positionChanged(0);
 }
 
-void PlaybackClock::clear() {
-  pause();
-  durationSec_ = 0;
-  anchorSec_ = 0;
-  if (player_) player_->setSource(QUrl());
-}
-
 double PlaybackClock::positionSec() const {
   if (!playing_) return anchorSec_;
   const double t = anchorSec_ + double(elapsed_.nsecsElapsed()) / 1e9;

@@ -24,7 +24,6 @@ class PlaybackClock : public QObject {
 
   // The audio to play and its length; stops playback and rewinds.
   void setSource(const QString& audioPath, double durationSec);
-  void clear();
   double durationSec() const { return durationSec_; }
   double positionSec() const;
   bool isPlaying() const { return playing_; }

@@ -54,14 +54,6 @@ void PreviewView::clearFrame() {
   update();
 }
 
-void PreviewView::clearAll() {
-  photo_ = QImage();
-  faces_.clear();
-  chosen_ = -1;
-  clearFrame();
-  setBanner(BannerKind::None, {});
-}
-
 void PreviewView::setShowOriginal(bool original) {
   showOriginal_ = original;
   if (original && !faces_.empty()) overlayPaintPending_ = true;

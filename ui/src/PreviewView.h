@@ -24,7 +24,6 @@ class PreviewView : public QWidget {
   void setFaces(const std::vector<avatar::FaceInfo>& faces, int chosen);
   void setFrame(const QImage& frame, int index, int frameCount);
   void clearFrame();
-  void clearAll();
   // true: the photo as loaded (with the face overlay); false: the rendered frame.
   void setShowOriginal(bool original);
   void setOverlayVisible(bool visible);

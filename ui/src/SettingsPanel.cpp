@@ -59,15 +59,18 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
   setOptions(avatar::RenderOptions{});
 }
 
-avatar::RenderOptions SettingsPanel::options() const {
+bool SettingsPanel::readEditors(avatar::RenderOptions* out) const {
   QJsonObject json;
   for (const QString& name : order_) json.insert(name, editors_[name].get());
-  avatar::RenderOptions out = base_;
   const QByteArray text = QJsonDocument(json).toJson(QJsonDocument::Compact);
-  if (!avatar::mergeRenderOptions(std::string_view(text.constData(), size_t(text.size())), &out)) {
-    return base_;
-  }
-  return out;
+  *out = base_;
+  return avatar::mergeRenderOptions(std::string_view(text.constData(), size_t(text.size())), out)
+      .isOk();
+}
+
+avatar::RenderOptions SettingsPanel::options() const {
+  avatar::RenderOptions out;
+  return readEditors(&out) ? out : base_;
 }
 
 void SettingsPanel::setOptions(const avatar::RenderOptions& options) {
@@ -80,13 +83,8 @@ void SettingsPanel::setOptions(const avatar::RenderOptions& options) {
 }
 
 void SettingsPanel::changed() {
-  QJsonObject json;
-  for (const QString& name : order_) json.insert(name, editors_[name].get());
-  const QByteArray text = QJsonDocument(json).toJson(QJsonDocument::Compact);
-  avatar::RenderOptions next = base_;
-  lastError_ =
-      avatar::mergeRenderOptions(std::string_view(text.constData(), size_t(text.size())), &next);
-  if (!lastError_) return;  // e.g. a half-typed colour; the editor keeps it
+  avatar::RenderOptions next;
+  if (!readEditors(&next)) return;  // e.g. a half-typed colour; the editor keeps it
   base_ = next;
   Q_EMIT optionsChanged(next);
 }

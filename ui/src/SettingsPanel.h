@@ -29,21 +29,19 @@ class SettingsPanel : public QWidget {
   void setAvailability(const std::vector<ChoiceAvailability>& availability);
   // The editor of a field (tests, focus).
   QWidget* editor(const QString& field) const;
-  QStringList fieldNames() const { return order_; }
-  // The panel's own error, e.g. a value the engine refused.
-  avatar::Status lastError() const { return lastError_; }
 
  Q_SIGNALS:
   void optionsChanged(const avatar::RenderOptions& options);
 
  private:
   void changed();
+  // The editors' values merged onto base_; false when one is not valid.
+  bool readEditors(avatar::RenderOptions* out) const;
 
   QHash<QString, FieldEditor> editors_;
   QStringList order_;
   avatar::RenderOptions base_;
   QLabel* availabilityNote_ = nullptr;
-  avatar::Status lastError_;
 };
 
 }  // namespace studio

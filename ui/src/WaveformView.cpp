@@ -50,16 +50,6 @@ void WaveformView::setAnalysis(const AudioAnalysis& a) {
   update();
 }
 
-void WaveformView::clear() {
-  peak_.clear();
-  rms_.clear();
-  durationSec_ = 0;
-  playheadSec_ = 0;
-  visemes_.clear();
-  visemeMessage_.clear();
-  update();
-}
-
 void WaveformView::setPlayhead(double seconds) {
   playheadSec_ = seconds;
   update();

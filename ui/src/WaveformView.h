@@ -20,13 +20,11 @@ class WaveformView : public QWidget {
   explicit WaveformView(QWidget* parent = nullptr);
 
   void setAnalysis(const AudioAnalysis& analysis);
-  void clear();
   void setPlayhead(double seconds);
   void setBusyText(const QString& text);
 
   double durationSec() const { return durationSec_; }
   double playheadSec() const { return playheadSec_; }
-  bool hasVisemes() const { return !visemes_.empty(); }
   QString visemeMessage() const { return visemeMessage_; }
   // x coordinate of time t (for tests that click on the timeline).
   int xForTime(double seconds) const;

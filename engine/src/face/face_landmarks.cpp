@@ -53,6 +53,28 @@ Status landmarksInBox(const Engine& engine, const uint8_t* rgb, int width, int h
   return Status::ok();
 }
 
+Status landmarkBoxFollow(const Engine& engine, const uint8_t* rgb, int width, int height,
+                         const RectF& box, const std::vector<PointF>& points, float* follow) {
+  constexpr float kShift = 0.12f;
+  const std::pair<float, float> shifts[] = {{kShift, 0}, {-kShift, 0}, {0, kShift}, {0, -kShift}};
+  float sum = 0;
+  for (const auto& [dx, dy] : shifts) {
+    RectF moved = box;
+    moved.x += dx * box.width;
+    moved.y += dy * box.height;
+    std::vector<PointF> shifted;
+    if (Status s = landmarksInBox(engine, rgb, width, height, 0, moved, &shifted); !s) return s;
+    float along = 0;  // mean movement of the points along the shift
+    for (size_t k = 0; k < shifted.size() && k < points.size(); ++k) {
+      along += dx != 0 ? shifted[k].x - points[k].x : shifted[k].y - points[k].y;
+    }
+    along /= float(std::max<size_t>(1, points.size()));
+    sum += along / (dx != 0 ? dx * box.width : dy * box.height);
+  }
+  *follow = sum / 4;
+  return Status::ok();
+}
+
 std::array<PointF, 5> alignmentFrom68(const std::vector<PointF>& p) {
   if (p.size() < 68) return {};
   return {mean(p, 36, 41), mean(p, 42, 47), p[30], p[48], p[54]};

@@ -9,6 +9,8 @@
 #include "face/face_models.h"
 #include "media/image_ops.h"
 
+#include <opencv2/imgproc.hpp>
+
 namespace avatar {
 namespace {
 
@@ -49,17 +51,39 @@ float iou(const RectF& a, const RectF& b) {
   return w * h / (a.width * a.height + b.width * b.height - w * h);
 }
 
-Status detectWith(const nets::FaceDetectorNet& net, const Image& photo, int inputSize,
+// The detectors see at most 608 px, so big photos are shrunk first (area
+// averaging), which also bounds the nets' float buffers.
+struct DetectionImage {
+  cv::Mat rgb;
+  float scaleX = 1, scaleY = 1;  // photo pixels per detection pixel
+};
+
+DetectionImage forDetection(const Image& photo) {
+  constexpr int kMaxSide = 1024;
+  DetectionImage d{detail::imageView(photo)};
+  const int side = std::max(photo.width, photo.height);
+  if (side <= kMaxSide) return d;
+  const double f = double(kMaxSide) / side;
+  cv::resize(d.rgb, d.rgb, cv::Size(), f, f, cv::INTER_AREA);
+  d.scaleX = float(photo.width) / float(d.rgb.cols);
+  d.scaleY = float(photo.height) / float(d.rgb.rows);
+  return d;
+}
+
+Status detectWith(const nets::FaceDetectorNet& net, const DetectionImage& image, int inputSize,
                   std::vector<Candidate>* found) {
   nets::DetectorOptions options;
   options.inputSize = inputSize;
   std::vector<nets::FaceDetection> faces;
   std::string error;
-  if (!net.detect({photo.rgb.data(), photo.width, photo.height, 0}, options, &faces, &error)) {
+  const nets::RgbView view{image.rgb.data, image.rgb.cols, image.rgb.rows, int(image.rgb.step)};
+  if (!net.detect(view, options, &faces, &error)) {
     return Status::error(ErrorCode::Internal, net.name(), error);
   }
   for (const nets::FaceDetection& f : faces) {
-    found->push_back({{f.box.x, f.box.y, f.box.width, f.box.height}, f.score, net.name()});
+    const RectF box{f.box.x * image.scaleX, f.box.y * image.scaleY, f.box.width * image.scaleX,
+                    f.box.height * image.scaleY};
+    found->push_back({box, f.score, net.name()});
   }
   return Status::ok();
 }
@@ -72,14 +96,15 @@ Status detectWith(const nets::FaceDetectorNet& net, const Image& photo, int inpu
 Status runFaceApiDetectors(const detail::FaceModels& m, const Image& photo,
                            std::vector<Candidate>* found) {
   constexpr float kConfidentAlone = 0.9f, kSameFaceIou = 0.3f;
+  const DetectionImage image = forDetection(photo);
   std::vector<Candidate> tiny, ssd;
   if (m.ssd) {
-    if (Status s = detectWith(*m.ssd, photo, 512, &ssd); !s) return s;
+    if (Status s = detectWith(*m.ssd, image, 512, &ssd); !s) return s;
   }
   if (m.tiny) {
-    if (Status s = detectWith(*m.tiny, photo, 416, &tiny); !s) return s;
+    if (Status s = detectWith(*m.tiny, image, 416, &tiny); !s) return s;
     if (tiny.empty() && ssd.empty()) {
-      if (Status s = detectWith(*m.tiny, photo, 608, &tiny); !s) return s;
+      if (Status s = detectWith(*m.tiny, image, 608, &tiny); !s) return s;
     }
   }
   for (const Candidate& t : tiny) {

@@ -94,3 +94,22 @@ TEST(FacePhotos, SsdDetectorAndTinyLandmarkNetAgree) {
     expectMatches(ref, face, std::string(ref.name) + " (ssd, tiny landmarks)", 0.06f);
   }
 }
+
+TEST(FacePhotos, BigPhotoGivesTheSamePointsScaled) {
+  FACE_SKIP_UNLESS_MODELS();
+  Reference ref = references()[1];  // alice, 768 px
+  AVATAR_SKIP_UNLESS(!ref.path.empty(), "AVATAR_TESTDATA photos absent");
+  cv::Mat big;
+  cv::resize(face_test::toMat(face_test::loadPhoto(ref.path)), big, cv::Size(), 4, 4,
+             cv::INTER_CUBIC);
+  const Image photo = face_test::fromMat(big);  // 3072 px: detection and landmarks shrink it
+  auto engine = face_test::makeEngine();
+  FaceInfo face;
+  const Status s = analyseFace(*engine, photo, "alice-x4.png", -1, &face);
+  ASSERT_TRUE(s.isOk()) << s.message();
+  EXPECT_GT(face.box.width, 4 * 200.f);
+  for (face_test::Box* b : {&ref.eyeLeft, &ref.eyeRight, &ref.mouthLeft, &ref.mouthRight}) {
+    *b = {b->x0 * 4, b->y0 * 4, b->x1 * 4, b->y1 * 4};
+  }
+  expectMatches(ref, face, "alice x4");
+}

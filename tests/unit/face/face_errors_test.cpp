@@ -185,7 +185,8 @@ TEST(FaceLandmarksInBox, ConcurrentCallsOnOneEngineAgree) {
   FACE_SKIP_UNLESS_MODELS();
   const std::string path = face_test::astronaut();
   AVATAR_SKIP_UNLESS(!path.empty(), "demo/astronaut.png absent (scripts/setup.sh)");
-  auto engine = face_test::makeEngine();  // models load lazily inside the threads
+  // A fresh Engine: its nets load lazily, inside the racing threads.
+  auto engine = face_test::makeEngine(avatar_test::modelsDir());
   const Image photo = face_test::loadPhoto(path);
   std::vector<FaceInfo> results(4);
   std::vector<Status> statuses(4);

@@ -31,7 +31,8 @@ inline std::string faceApiDir() {
 inline const char* kHaarPath =
     "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 
-// One Engine per models dir ("" = AVATAR_MODELS_DIR), 2 CPU threads.
+// An Engine on `modelsDir` ("" = AVATAR_MODELS_DIR, one Engine shared by
+// all tests), 1 CPU thread.
 std::shared_ptr<const avatar::Engine> makeEngine(const std::string& modelsDir = "");
 
 // The photo at `path` as RGB (test fails when it cannot be loaded).

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <opencv2/imgproc.hpp>
+
 #include "core/engine_impl.h"
 #include "face/face_models.h"
 
@@ -42,14 +44,62 @@ Status landmarksInBox(const Engine& engine, const uint8_t* rgb, int width, int h
     return Status::error(ErrorCode::ModelMissing, "face-api-landmark-68",
                          "no face landmark net is installed: " + models.landmarksWhy);
   }
+  const size_t stride = strideBytes > 0 ? size_t(strideBytes) : size_t(width) * 3;
+  const cv::Mat frame(height, width, CV_8UC3, const_cast<uint8_t*>(rgb), stride);
+  // The net sees 112 px: a big face is shrunk first (area averaging) so the
+  // net's float buffer stays small; points are mapped back.
+  constexpr float kMaxBoxSide = 448;
+  cv::Mat region = frame;
+  RectF netBox = box;
+  float scale = 1;
+  cv::Point origin(0, 0);
+  const float side = std::max(box.width, box.height);
+  const bool sane = side < 1e6f && std::abs(box.x) < 1e6f && std::abs(box.y) < 1e6f;
+  if (side > kMaxBoxSide && sane) {
+    const cv::Rect clip = cv::Rect(int(std::floor(box.x)), int(std::floor(box.y)),
+                                   int(std::ceil(box.width)) + 1, int(std::ceil(box.height)) + 1) &
+                          cv::Rect(0, 0, width, height);
+    if (!clip.empty()) {
+      scale = kMaxBoxSide / side;
+      cv::resize(frame(clip), region, cv::Size(), scale, scale, cv::INTER_AREA);
+      origin = clip.tl();
+      netBox = {(box.x - origin.x) * scale, (box.y - origin.y) * scale, box.width * scale,
+                box.height * scale};
+    }
+  }
   std::vector<nets::Point2F> out;
   std::string error;
-  if (!models.landmarks->landmarks({rgb, width, height, strideBytes},
-                                   {box.x, box.y, box.width, box.height}, &out, &error)) {
+  const nets::RgbView view{region.data, region.cols, region.rows, int(region.step)};
+  if (!models.landmarks->landmarks(view, {netBox.x, netBox.y, netBox.width, netBox.height}, &out,
+                                   &error)) {
     return Status::error(ErrorCode::InvalidArgument, "face box", error);
   }
   points->reserve(out.size());
-  for (const nets::Point2F& p : out) points->push_back({p.x, p.y});
+  for (const nets::Point2F& p : out) {
+    points->push_back({origin.x + p.x / scale, origin.y + p.y / scale});
+  }
+  return Status::ok();
+}
+
+Status landmarkBoxFollow(const Engine& engine, const uint8_t* rgb, int width, int height,
+                         const RectF& box, const std::vector<PointF>& points, float* follow) {
+  constexpr float kShift = 0.12f;
+  const std::pair<float, float> shifts[] = {{kShift, 0}, {-kShift, 0}, {0, kShift}, {0, -kShift}};
+  float sum = 0;
+  for (const auto& [dx, dy] : shifts) {
+    RectF moved = box;
+    moved.x += dx * box.width;
+    moved.y += dy * box.height;
+    std::vector<PointF> shifted;
+    if (Status s = landmarksInBox(engine, rgb, width, height, 0, moved, &shifted); !s) return s;
+    float along = 0;  // mean movement of the points along the shift
+    for (size_t k = 0; k < shifted.size() && k < points.size(); ++k) {
+      along += dx != 0 ? shifted[k].x - points[k].x : shifted[k].y - points[k].y;
+    }
+    along /= float(std::max<size_t>(1, points.size()));
+    sum += along / (dx != 0 ? dx * box.width : dy * box.height);
+  }
+  *follow = sum / 4;
   return Status::ok();
 }
 

@@ -19,8 +19,13 @@ bool HaarFaceDetector::load(const std::string& path, std::string* error) {
 }
 
 std::vector<RectF> HaarFaceDetector::detect(const cv::Mat& rgb) const {
+  // Portrait faces are large: detecting at <= 640 px loses nothing and is
+  // several times faster.
+  constexpr int kMaxSide = 640;
+  const double f = std::min(1.0, double(kMaxSide) / std::max(rgb.cols, rgb.rows));
   cv::Mat gray;
   cv::cvtColor(rgb, gray, cv::COLOR_RGB2GRAY);
+  if (f < 1) cv::resize(gray, gray, cv::Size(), f, f, cv::INTER_AREA);
   cv::equalizeHist(gray, gray);
   const int minSide = std::max(24, std::min(gray.cols, gray.rows) / 20);
   std::vector<cv::Rect> found;
@@ -30,7 +35,7 @@ std::vector<RectF> HaarFaceDetector::detect(const cv::Mat& rgb) const {
   }
   std::vector<RectF> boxes;
   for (const cv::Rect& r : found) {
-    boxes.push_back({float(r.x), float(r.y), float(r.width), float(r.height)});
+    boxes.push_back({float(r.x / f), float(r.y / f), float(r.width / f), float(r.height / f)});
   }
   return boxes;
 }

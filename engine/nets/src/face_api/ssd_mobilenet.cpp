@@ -66,8 +66,8 @@ struct BoxPredictor {
   }
   void forward(const torch::Tensor& x, std::vector<torch::Tensor>* boxes,
                std::vector<torch::Tensor>* classes) const {
-    boxes->push_back(flat(torch::conv2d(x, boxW, boxB), 4));
-    classes->push_back(flat(torch::conv2d(x, classW, classB), 3));
+    boxes->push_back(flat(tf::conv2d(x, boxW, boxB), 4));
+    classes->push_back(flat(tf::conv2d(x, classW, classB), 3));
   }
 };
 

@@ -61,12 +61,21 @@ torch::Tensor padSame(const torch::Tensor& x, int64_t k, int64_t stride, double 
   return F::pad(x, F::PadFuncOptions({left, right, top, bottom}).value(value));
 }
 
+torch::Tensor conv2d(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                     int64_t stride, int64_t padding, int64_t groups) {
+  const int64_t strides[2] = {stride, stride}, pads[2] = {padding, padding}, one[2] = {1, 1};
+  const c10::optional<torch::Tensor> b =
+      bias.defined() ? c10::optional<torch::Tensor>(bias) : c10::nullopt;
+  if (at::hasMKLDNN() && x.device().is_cpu() && x.scalar_type() == torch::kFloat32) {
+    return at::mkldnn_convolution(x.contiguous(), weight, b, pads, strides, one, groups);
+  }
+  return torch::conv2d(x, weight, b, torch::IntArrayRef(strides), torch::IntArrayRef(pads),
+                       torch::IntArrayRef(one), groups);
+}
+
 torch::Tensor conv2dSame(const torch::Tensor& x, const torch::Tensor& weight,
                          const torch::Tensor& bias, int64_t stride, int64_t groups) {
-  const int64_t k = weight.size(2);
-  const int64_t strides[2] = {stride, stride}, zero[2] = {0, 0}, one[2] = {1, 1};
-  return torch::conv2d(padSame(x, k, stride), weight, bias, torch::IntArrayRef(strides),
-                       torch::IntArrayRef(zero), torch::IntArrayRef(one), groups);
+  return conv2d(padSame(x, weight.size(2), stride), weight, bias, stride, 0, groups);
 }
 
 torch::Tensor maxPool2Same(const torch::Tensor& x, int64_t stride) {
@@ -82,7 +91,7 @@ void SeparableConv::load(const WeightMap& w, const std::string& prefix, int64_t 
 
 torch::Tensor SeparableConv::forwardSame(const torch::Tensor& x, int64_t stride) const {
   torch::Tensor y = conv2dSame(x, depthwise, {}, stride, depthwise.size(0));
-  return torch::conv2d(y, pointwise, bias);
+  return conv2d(y, pointwise, bias);
 }
 
 }  // namespace avatar::nets::tf

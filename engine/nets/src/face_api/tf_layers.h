@@ -36,6 +36,13 @@ class WeightMap {
 // Pads `x` (NCHW) as TF 'same' would for a k x k window with `stride`.
 torch::Tensor padSame(const torch::Tensor& x, int64_t k, int64_t stride, double value = 0);
 
+// Plain conv2d (symmetric `padding`). Goes through oneDNN directly when
+// LibTorch has it: LibTorch 1.13 uses oneDNN for 1x1 convolutions only with
+// more than one intra-op thread and otherwise falls back to its generic BLAS
+// (Debian's build: about 16x slower).
+torch::Tensor conv2d(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                     int64_t stride = 1, int64_t padding = 0, int64_t groups = 1);
+
 // conv2d with TF 'same' padding (weight [out, in/groups, k, k]).
 torch::Tensor conv2dSame(const torch::Tensor& x, const torch::Tensor& weight,
                          const torch::Tensor& bias, int64_t stride, int64_t groups = 1);

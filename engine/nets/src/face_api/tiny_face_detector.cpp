@@ -60,17 +60,15 @@ class TinyFaceDetector final : public FaceDetectorNet {
  private:
   torch::Tensor forward(const torch::Tensor& input) const {
     // conv0 is 'valid' in face-api; the separable blocks pad 1 on every side.
-    torch::Tensor x = leaky(torch::conv2d(input, conv0w_, conv0b_));
+    torch::Tensor x = leaky(tf::conv2d(input, conv0w_, conv0b_));
     x = tf::maxPool2Same(x, 2);
     for (int i = 0; i < 5; ++i) {
       const tf::SeparableConv& c = sep_[i];
-      const int64_t one[2] = {1, 1};
-      x = torch::conv2d(x, c.depthwise, {}, torch::IntArrayRef(one), torch::IntArrayRef(one),
-                        torch::IntArrayRef(one), c.depthwise.size(0));
-      x = leaky(torch::conv2d(x, c.pointwise, c.bias));
+      x = tf::conv2d(x, c.depthwise, {}, 1, 1, c.depthwise.size(0));
+      x = leaky(tf::conv2d(x, c.pointwise, c.bias));
       x = tf::maxPool2Same(x, i < 4 ? 2 : 1);
     }
-    return torch::conv2d(x, conv8w_, conv8b_);
+    return tf::conv2d(x, conv8w_, conv8b_);
   }
 
   void decode(const torch::Tensor& out, const DetectorOptions& options,

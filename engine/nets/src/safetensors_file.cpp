@@ -11,9 +11,8 @@
 #include <filesystem>
 #include <set>
 
-#include <nlohmann/json.hpp>
-
 #include "avatar_nets/safetensors.h"
+#include "json_lite.h"
 
 namespace avatar::nets {
 
@@ -150,8 +149,20 @@ NetStatus SafetensorsFile::readFloat(const std::string& name, std::vector<int64_
 
 NetStatus writeSafetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
                            const std::map<std::string, std::string>& metadata) {
-  nlohmann::ordered_json header = nlohmann::ordered_json::object();
-  if (!metadata.empty()) header["__metadata__"] = metadata;
+  using detail::jsonQuote;
+  std::string text = "{";
+  if (!metadata.empty()) {
+    text += "\"__metadata__\":{";
+    bool first = true;
+    for (const auto& [k, v] : metadata) {
+      if (!first) text += ',';
+      text += jsonQuote(k);
+      text += ':';
+      text += jsonQuote(v);
+      first = false;
+    }
+    text += "}";
+  }
   std::set<std::string> names;
   uint64_t offset = 0;
   for (const auto& t : tensors) {
@@ -160,18 +171,30 @@ NetStatus writeSafetensors(const std::string& path, const std::vector<TensorToWr
                               "tensor name '" + t.name + "' is empty, reserved or repeated");
     }
     uint64_t numel = 1;
-    for (int64_t d : t.shape) {
-      if (d < 0)
+    std::string shape = "[";
+    for (size_t i = 0; i < t.shape.size(); ++i) {
+      if (t.shape[i] < 0) {
         return NetStatus::error(NetError::InvalidArgument, path, t.name + ": negative size");
-      numel *= uint64_t(d);
+      }
+      numel *= uint64_t(t.shape[i]);
+      if (i) shape += ',';
+      shape += std::to_string(t.shape[i]);
     }
     const uint64_t nbytes = numel * dtypeSize(t.dtype);
-    header[t.name] = {{"dtype", dtypeName(t.dtype)},
-                      {"shape", t.shape},
-                      {"data_offsets", {offset, offset + nbytes}}};
+    if (text.size() > 1) text += ',';
+    text += jsonQuote(t.name);
+    text += ":{\"dtype\":\"";
+    text += dtypeName(t.dtype);
+    text += "\",\"shape\":";
+    text += shape;
+    text += "],\"data_offsets\":[";
+    text += std::to_string(offset);
+    text += ',';
+    text += std::to_string(offset + nbytes);
+    text += "]}";
     offset += nbytes;
   }
-  std::string text = header.dump();
+  text += "}";
   text.append((8 - text.size() % 8) % 8, ' ');  // keeps the data buffer 8-byte aligned
   const std::string part = path + ".part";
   FILE* f = std::fopen(part.c_str(), "wb");

@@ -1,12 +1,10 @@
-// The safetensors header parser. Pure C++ + nlohmann json (no torch), so the
+// The safetensors header parser. Pure C++ (no torch, no JSON library), so the
 // fuzz target compiles this file alone.
 #include <algorithm>
 #include <cstring>
-#include <set>
-
-#include <nlohmann/json.hpp>
 
 #include "avatar_nets/safetensors.h"
+#include "json_lite.h"
 
 namespace avatar::nets {
 namespace {
@@ -31,48 +29,45 @@ std::string inQuotes(const std::string& s) {
   return "'" + s + "'";
 }
 
+using detail::JsonValue;
+
 // Reads a non-negative JSON integer; false for floats, negatives, others.
-bool readCount(const nlohmann::json& v, uint64_t* out) {
-  if (v.is_number_unsigned()) {
-    *out = v.get<uint64_t>();
-    return true;
+bool readCount(const JsonValue& v, uint64_t* out) {
+  if (v.type != JsonValue::Type::Number || !v.integer || (v.negative && v.magnitude != 0)) {
+    return false;
   }
-  if (v.is_number_integer() && v.get<int64_t>() >= 0) {
-    *out = uint64_t(v.get<int64_t>());
-    return true;
-  }
-  return false;
+  *out = v.magnitude;
+  return true;
 }
 
-NetStatus parseEntry(const std::string& file, const std::string& name, const nlohmann::json& v,
+NetStatus parseEntry(const std::string& file, const std::string& name, const JsonValue& v,
                      uint64_t dataSize, TensorEntry* t) {
+  using Type = JsonValue::Type;
   const std::string what = "tensor " + inQuotes(name);
   if (name.empty()) return bad(file, "a tensor has an empty name");
-  if (!v.is_object()) return bad(file, what + ": entry is not a JSON object");
-  for (auto it = v.begin(); it != v.end(); ++it) {
-    if (it.key() != "dtype" && it.key() != "shape" && it.key() != "data_offsets") {
-      return bad(file, what + ": unknown field " + inQuotes(it.key()));
+  if (v.type != Type::Object) return bad(file, what + ": entry is not a JSON object");
+  for (const auto& [key, value] : v.members) {
+    if (key != "dtype" && key != "shape" && key != "data_offsets") {
+      return bad(file, what + ": unknown field " + inQuotes(key));
     }
   }
-  if (!v.contains("dtype") || !v["dtype"].is_string()) {
+  const JsonValue* dtype = v.find("dtype");
+  if (!dtype || dtype->type != Type::String)
     return bad(file, what + ": missing or non-string dtype");
+  if (!dtypeFromName(dtype->string, &t->dtype)) {
+    return bad(file, what + ": unknown dtype " + inQuotes(dtype->string));
   }
-  if (!dtypeFromName(v["dtype"].get<std::string>(), &t->dtype)) {
-    return bad(file, what + ": unknown dtype " + inQuotes(v["dtype"].get<std::string>()));
-  }
-  if (!v.contains("shape") || !v["shape"].is_array()) {
-    return bad(file, what + ": missing or non-array shape");
-  }
-  if (v["shape"].size() > 16) return bad(file, what + ": more than 16 dimensions");
+  const JsonValue* shape = v.find("shape");
+  if (!shape || shape->type != Type::Array) return bad(file, what + ": missing or non-array shape");
+  if (shape->items.size() > 16) return bad(file, what + ": more than 16 dimensions");
   uint64_t numel = 1;
-  for (const auto& d : v["shape"]) {
+  for (const auto& d : shape->items) {
     uint64_t n = 0;
     if (!readCount(d, &n) || n > uint64_t(INT64_MAX)) {
-      return bad(file,
-                 what + ": shape " + v["shape"].dump() + " has a negative or non-integer size");
+      return bad(file, what + ": shape " + shape->dump() + " has a negative or non-integer size");
     }
     if (__builtin_mul_overflow(numel, n, &numel)) {
-      return bad(file, what + ": shape " + v["shape"].dump() + " overflows");
+      return bad(file, what + ": shape " + shape->dump() + " overflows");
     }
     t->shape.push_back(int64_t(n));
   }
@@ -80,9 +75,9 @@ NetStatus parseEntry(const std::string& file, const std::string& name, const nlo
   if (__builtin_mul_overflow(numel, uint64_t(dtypeSize(t->dtype)), &nbytes)) {
     return bad(file, what + ": byte size overflows");
   }
-  const auto& off = v.contains("data_offsets") ? v["data_offsets"] : nlohmann::json();
-  if (!off.is_array() || off.size() != 2 || !readCount(off[0], &t->begin) ||
-      !readCount(off[1], &t->end)) {
+  const JsonValue* off = v.find("data_offsets");
+  if (!off || off->type != Type::Array || off->items.size() != 2 ||
+      !readCount(off->items[0], &t->begin) || !readCount(off->items[1], &t->end)) {
     return bad(file, what + ": data_offsets must be [begin, end] with non-negative integers");
   }
   if (t->begin > t->end) {
@@ -97,8 +92,8 @@ NetStatus parseEntry(const std::string& file, const std::string& name, const nlo
   }
   if (t->end - t->begin != nbytes) {
     return bad(file, what + ": data_offsets span " + std::to_string(t->end - t->begin) +
-                         " bytes but dtype " + dtypeName(t->dtype) + " x shape " +
-                         v["shape"].dump() + " needs " + std::to_string(nbytes));
+                         " bytes but dtype " + dtypeName(t->dtype) + " x shape " + shape->dump() +
+                         " needs " + std::to_string(nbytes));
   }
   t->name = name;
   return NetStatus::ok();
@@ -169,10 +164,8 @@ int64_t TensorEntry::numel() const {
 }
 
 const TensorEntry* SafetensorsHeader::find(const std::string& name) const {
-  for (const auto& t : tensors) {
-    if (t.name == name) return &t;
-  }
-  return nullptr;
+  auto it = index.find(name);
+  return it == index.end() ? nullptr : &tensors[it->second];
 }
 
 NetStatus parseSafetensors(const uint8_t* bytes, size_t size, const std::string& file,
@@ -193,47 +186,34 @@ NetStatus parseSafetensors(const uint8_t* bytes, size_t size, const std::string&
                          std::to_string(size) + " bytes): truncated or not a safetensors file");
   }
   if (n < 2 || bytes[8] != '{') return bad(file, "header does not start with '{'");
-  std::set<std::string> seen;
-  bool duplicate = false;
-  std::string duplicateName;
-  nlohmann::json doc;
-  try {
-    const char* begin = reinterpret_cast<const char*>(bytes + 8);
-    doc = nlohmann::json::parse(
-        begin, begin + n, [&](int depth, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
-          if (depth == 1 && ev == nlohmann::json::parse_event_t::key && parsed.is_string()) {
-            if (!seen.insert(parsed.get<std::string>()).second && !duplicate) {
-              duplicate = true;
-              duplicateName = parsed.get<std::string>();
-            }
-          }
-          return true;
-        });
-  } catch (const std::exception& e) {
-    return bad(file, std::string("header is not valid JSON: ") + e.what());
+  JsonValue doc;
+  std::string jsonError;
+  if (!detail::parseJson(reinterpret_cast<const char*>(bytes + 8), size_t(n), &doc, &jsonError)) {
+    return bad(file, "header is not valid JSON: " + jsonError);
   }
-  if (duplicate) return bad(file, "tensor name " + inQuotes(duplicateName) + " appears twice");
-  if (!doc.is_object()) return bad(file, "header is not a JSON object");
+  if (doc.type != JsonValue::Type::Object) return bad(file, "header is not a JSON object");
   const uint64_t dataSize = size - 8 - n;
-  for (auto it = doc.begin(); it != doc.end(); ++it) {
-    if (it.key() == "__metadata__") {
-      if (!it.value().is_object()) return bad(file, "__metadata__ is not a JSON object");
-      for (auto m = it.value().begin(); m != it.value().end(); ++m) {
-        if (!m.value().is_string()) {
-          return bad(file, "__metadata__ value for " + inQuotes(m.key()) + " is not a string");
+  for (const auto& [key, value] : doc.members) {
+    if (key == "__metadata__") {
+      if (value.type != JsonValue::Type::Object)
+        return bad(file, "__metadata__ is not a JSON object");
+      for (const auto& [mk, mv] : value.members) {
+        if (mv.type != JsonValue::Type::String) {
+          return bad(file, "__metadata__ value for " + inQuotes(mk) + " is not a string");
         }
-        out->metadata[m.key()] = m.value().get<std::string>();
+        out->metadata[mk] = mv.string;
       }
       continue;
     }
     TensorEntry t;
-    if (NetStatus s = parseEntry(file, it.key(), it.value(), dataSize, &t); !s) return s;
+    if (NetStatus s = parseEntry(file, key, value, dataSize, &t); !s) return s;
     out->tensors.push_back(std::move(t));
   }
   std::sort(out->tensors.begin(), out->tensors.end(), [](const auto& a, const auto& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
   });
   if (NetStatus s = checkLayout(file, out->tensors, dataSize); !s) return s;
+  for (size_t i = 0; i < out->tensors.size(); ++i) out->index[out->tensors[i].name] = i;
   out->dataOffset = 8 + n;
   return NetStatus::ok();
 }

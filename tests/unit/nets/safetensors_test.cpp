@@ -39,17 +39,19 @@ TEST(Safetensors, RoundTripKeepsValuesShapesDtypesAndMetadata) {
   const std::vector<uint16_t> h = {floatToHalf(0.5f), floatToHalf(-3.f)};
   const std::vector<int64_t> i = {42};
   const std::string path = scratchFile("roundtrip.safetensors");
-  NetStatus w = writeSafetensors(path,
-                                 {{"a", DType::F32, {2, 3}, a.data()},
-                                  {"h", DType::F16, {2}, h.data()},
-                                  {"n", DType::I64, {}, i.data()},
-                                  {"empty", DType::F32, {0, 4}, nullptr}},
-                                 {{"model", "test"}, {"licence", "none"}});
+  NetStatus w = writeSafetensors(
+      path,
+      {{"a", DType::F32, {2, 3}, a.data()},
+       {"h", DType::F16, {2}, h.data()},
+       {"n", DType::I64, {}, i.data()},
+       {"empty", DType::F32, {0, 4}, nullptr}},
+      {{"model", "test"}, {"note", "a \"quote\", \\ back\nslash, \u00fc\u4e2d\x01"}});
   ASSERT_TRUE(w) << w.message();
   std::unique_ptr<SafetensorsFile> f;
   NetStatus s = SafetensorsFile::open(path, &f);
   ASSERT_TRUE(s) << s.message();
   EXPECT_EQ(f->header().metadata.at("model"), "test");
+  EXPECT_EQ(f->header().metadata.at("note"), "a \"quote\", \\ back\nslash, \u00fc\u4e2d\x01");
   ASSERT_EQ(f->header().tensors.size(), 4u);
   EXPECT_EQ(f->header().dataOffset % 8, 0u);
   const TensorEntry* n = f->header().find("n");
@@ -150,7 +152,7 @@ TEST(Safetensors, MalformedHeadersNameTheProblem) {
                 rawFile(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},)"
                         R"("a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}})",
                         0),
-                "'a' appears twice");
+                "\"a\" appears twice");
   expectInvalid("dtype.safetensors",
                 rawFile(R"({"w":{"dtype":"F12","shape":[1],"data_offsets":[0,4]}})", 4),
                 "unknown dtype 'F12'");
@@ -168,6 +170,11 @@ TEST(Safetensors, MalformedHeadersNameTheProblem) {
                 rawFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1}})", 4),
                 "unknown field 'x'");
   expectInvalid("meta.safetensors", rawFile(R"({"__metadata__":{"a":1}})", 0), "not a string");
+  expectInvalid("utf8.safetensors", rawFile("{\"a\xff\":1}", 0), "invalid UTF-8");
+  expectInvalid("deep.safetensors",
+                rawFile("{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}", 0),
+                "nested more than 64 levels");
+  expectInvalid("trailing.safetensors", rawFile("{}x", 0), "unexpected text after");
   expectInvalid("offsets.safetensors",
                 rawFile(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0]}})", 4),
                 "[begin, end]");

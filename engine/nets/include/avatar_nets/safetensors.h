@@ -44,7 +44,8 @@ struct TensorEntry {
 struct SafetensorsHeader {
   std::vector<TensorEntry> tensors;  // sorted by begin offset
   std::map<std::string, std::string> metadata;
-  uint64_t dataOffset = 0;  // where the data buffer starts in the file: 8 + N
+  std::map<std::string, size_t> index;  // name -> position in tensors
+  uint64_t dataOffset = 0;              // where the data buffer starts in the file: 8 + N
   const TensorEntry* find(const std::string& name) const;
 };
 

@@ -1,0 +1,95 @@
+// The Wav2Lip lip-sync backend as a FrameRenderer over a still photo.
+//
+// Preprocessing is the official inference's: the face box padded by
+// (top, bottom, left, right) = (0, 10, 0, 0) pixels and clamped to the frame,
+// resized to 96x96 (bilinear), BGR, lower half zeroed for the masked copy,
+// channels [masked, reference], /255; mel window of 16 columns for frame i
+// starting at int(i * 80 / fps), the last window past the end.
+// Paste-back: the official hard paste of the resized prediction, or
+// (default) a feathered lower-face mask with colour matching.
+//
+// Frames are predicted in batches (batchSize net inputs per call) and the
+// last batches are cached, so sequential rendering calls the net once per
+// batch and random access (studio scrubbing) still works.
+#pragma once
+
+#include <array>
+#include <list>
+#include <memory>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "avatar/face.h"
+#include "avatar_nets/nets.h"
+#include "pipeline/frame_renderer.h"
+#include "pipeline/output_geometry.h"
+
+namespace avatar::detail {
+
+enum class Wav2LipPaste { Feathered, Hard };
+
+struct Wav2LipSettings {
+  Wav2LipPaste paste = Wav2LipPaste::Feathered;
+  int batchSize = 16;
+  std::array<int, 4> padsTopBottomLeftRight = {0, 10, 0, 0};
+};
+
+struct Wav2LipInputs {
+  cv::Mat frame;           // the output frame without lip motion: CV_8UC3 RGB
+  FaceInfo face;           // in frame pixels (see mapFaceToFrame)
+  std::vector<float> mel;  // 80 x melFrames, row-major (80 mel frames per second)
+  int melFrames = 0;
+  double fps = 25;
+  int frameCount = 0;
+};
+
+// A face analysed on the photo, moved into output-frame pixels.
+FaceInfo mapFaceToFrame(const FaceInfo& photoFace, const OutputGeometry& g);
+
+// The official crop: box padded and clamped to the frame (x1, y1, x2, y2).
+cv::Rect wav2lipCrop(const RectF& box, const std::array<int, 4>& pads, cv::Size frame);
+
+// Frame `index`'s 80x16 mel window (row-major, band-major) into out[1280].
+// Audio shorter than 16 mel frames is padded with silence (-4).
+void wav2lipMelWindow(const std::vector<float>& mel, int melFrames, int index, double fps,
+                      float* out);
+
+// The 6x96x96 face input from an RGB crop: [masked BGR, reference BGR] / 255.
+void wav2lipFaceInput(const cv::Mat& cropRgb, float* out);
+
+// Feathered lower-face mask over the crop (CV_32F, crop size, 0..1): hull of
+// the jaw (2..14) and nose (29, 31, 35) landmarks when known, otherwise an
+// ellipse over the lower half of the crop; zero at the crop border.
+cv::Mat wav2lipBlendMask(const cv::Rect& crop, const FaceInfo& face);
+
+class Wav2LipRenderer final : public FrameRenderer {
+ public:
+  // Fails with NoFaceDetected when the face is missing or its crop is empty,
+  // InvalidArgument for an empty mel or frame.
+  static Status create(std::shared_ptr<const nets::Wav2LipNet> net, Wav2LipInputs inputs,
+                       const Wav2LipSettings& settings, std::unique_ptr<Wav2LipRenderer>* out);
+
+  const char* name() const override { return "wav2lip"; }
+  Status render(int index, cv::Mat& out) override;
+
+ private:
+  Wav2LipRenderer() = default;
+  Status predictBatch(int first);  // fills cache_ for frames [first, first + batch)
+  void compose(const cv::Mat& prediction, cv::Mat& out) const;
+
+  struct Batch {
+    int first = 0;
+    std::vector<cv::Mat> predictions;  // CV_32FC3 RGB 0..255, 96x96
+  };
+
+  std::shared_ptr<const nets::Wav2LipNet> net_;
+  Wav2LipInputs in_;
+  Wav2LipSettings settings_;
+  cv::Rect crop_;
+  std::vector<float> faceInput_;  // 6x96x96, same for every frame (still photo)
+  cv::Mat mask_;                  // CV_32FC3 over the crop (feathered mode)
+  std::list<Batch> cache_;        // most recent first
+};
+
+}  // namespace avatar::detail

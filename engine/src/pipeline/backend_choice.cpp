@@ -56,16 +56,12 @@ Status chooseBackends(const Engine& engine, const RenderOptions& o, BackendChoic
         c.lipSync = "wav2lip";
         break;
       }
-      c.notes.push_back("lip-sync wav2lip not used: " + why);
-      c.lipSync = "still";
-      c.notes.push_back(
-          "the built-in talking head is not part of this build yet: rendering the still photo");
+      c.notes.push_back("lip-sync wav2lip not used (built-in talking head instead): " + why);
+      c.lipSync = "builtin";
       break;
     }
     case LipSyncBackend::Builtin:
-      c.lipSync = "still";
-      c.notes.push_back(
-          "the built-in talking head is not part of this build yet: rendering the still photo");
+      c.lipSync = "builtin";
       break;
   }
   if (o.enhancer == Enhancer::Gfpgan) {

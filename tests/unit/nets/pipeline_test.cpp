@@ -311,7 +311,7 @@ TEST(BackendChoice, WeightsPresentPickWav2LipAndMissingOnesSayHowToGetThem) {
   ASSERT_TRUE(chooseBackends(*with, o, &choice));
   EXPECT_EQ(choice.lipSync, "wav2lip");
   ASSERT_TRUE(chooseBackends(*without, o, &choice));
-  EXPECT_EQ(choice.lipSync, "still");
+  EXPECT_EQ(choice.lipSync, "builtin");
   ASSERT_FALSE(choice.notes.empty());
   EXPECT_NE(choice.notes[0].find("wav2lip_gan.safetensors"), std::string::npos) << choice.notes[0];
   o.lipSync = LipSyncBackend::Wav2Lip;

@@ -6,7 +6,9 @@
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/engine_impl.h"
 #include "pipeline/net_loading.h"
+#include "pipeline/wav2lip_renderer.h"
 
 namespace avatar::detail {
 namespace {
@@ -175,6 +177,31 @@ Status EnhancedRenderer::render(int index, cv::Mat& out) {
     cachedFirst_ = first;
   }
   cached_[size_t(index - first)].copyTo(out);
+  return Status::ok();
+}
+
+Status addGfpganEnhancer(const Engine& engine, const RenderOptions& options,
+                         const FaceInfo& photoFace, const OutputGeometry& geometry,
+                         cv::Size frameSize, int frameCount,
+                         std::unique_ptr<FrameRenderer>* renderer) {
+  std::string why;
+  const std::string path = engine.impl().modelFile("gfpgan", 0, &why);
+  if (path.empty())
+    return Status::error(ErrorCode::ModelMissing, "gfpgan", "GFPGAN weights: " + why);
+  const nets::NetOptions netOptions = netOptionsFor(engine, options.device);
+  std::shared_ptr<const nets::GfpganNet> net;
+  if (Status s = loadGfpganNet(engine, "gfpgan", path, netOptions, &net); !s) return s;
+  GfpganSettings settings;
+  settings.strength = options.enhancerStrength;
+  settings.batchSize = netOptions.cuda ? 8 : 1;
+  std::unique_ptr<GfpganEnhancer> enhancer;
+  if (Status s = GfpganEnhancer::create(std::move(net), mapFaceToFrame(photoFace, geometry),
+                                        frameSize, settings, &enhancer);
+      !s) {
+    return s;
+  }
+  *renderer =
+      std::make_unique<EnhancedRenderer>(std::move(*renderer), std::move(enhancer), frameCount);
   return Status::ok();
 }
 

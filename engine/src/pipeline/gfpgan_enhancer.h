@@ -16,9 +16,12 @@
 
 #include <opencv2/core.hpp>
 
+#include "avatar/engine.h"
 #include "avatar/face.h"
+#include "avatar/options.h"
 #include "avatar_nets/nets.h"
 #include "pipeline/frame_renderer.h"
+#include "pipeline/output_geometry.h"
 
 namespace avatar::detail {
 
@@ -74,5 +77,14 @@ class EnhancedRenderer final : public FrameRenderer {
   int cachedFirst_ = -1;
   std::vector<cv::Mat> cached_;
 };
+
+// Wraps `*renderer` with GFPGAN at options.enhancerStrength: finds the
+// installed weights (ModelMissing naming the file and the converter command),
+// loads the net (shared across sessions), aligns the photo's face in the
+// frame. Batch 1 on the CPU, 8 on CUDA.
+Status addGfpganEnhancer(const Engine& engine, const RenderOptions& options,
+                         const FaceInfo& photoFace, const OutputGeometry& geometry,
+                         cv::Size frameSize, int frameCount,
+                         std::unique_ptr<FrameRenderer>* renderer);
 
 }  // namespace avatar::detail

@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/engine_impl.h"
 #include "pipeline/net_loading.h"
 
 namespace avatar::detail {
@@ -13,7 +14,6 @@ namespace {
 constexpr int kSize = nets::Wav2LipNet::kFaceSize;   // 96
 constexpr int kBands = nets::Wav2LipNet::kMelBands;  // 80
 constexpr int kSteps = nets::Wav2LipNet::kMelSteps;  // 16
-constexpr float kSilence = -4.f;                     // the normalised mel floor
 constexpr size_t kCachedBatches = 2;
 
 cv::Point2f toFrame(const PointF& p, const OutputGeometry& g) {
@@ -48,19 +48,6 @@ cv::Rect wav2lipCrop(const RectF& box, const std::array<int, 4>& pads, cv::Size 
   const int x1 = std::max(0, left - pads[2]);
   const int x2 = std::min(frame.width, right + pads[3]);
   return {x1, y1, std::max(0, x2 - x1), std::max(0, y2 - y1)};
-}
-
-void wav2lipMelWindow(const std::vector<float>& mel, int melFrames, int index, double fps,
-                      float* out) {
-  int start = int(double(index) * 80.0 / fps);
-  if (start + kSteps > melFrames) start = melFrames - kSteps;  // official: the last window
-  for (int b = 0; b < kBands; ++b) {
-    for (int c = 0; c < kSteps; ++c) {
-      const int t = start + c;
-      out[b * kSteps + c] =
-          t >= 0 && t < melFrames ? mel[size_t(b) * size_t(melFrames) + size_t(t)] : kSilence;
-    }
-  }
 }
 
 void wav2lipFaceInput(const cv::Mat& cropRgb, float* out) {
@@ -114,10 +101,11 @@ Status Wav2LipRenderer::create(std::shared_ptr<const nets::Wav2LipNet> net, Wav2
   if (in.frame.empty() || in.frame.type() != CV_8UC3) {
     return Status::error(ErrorCode::InvalidArgument, "frame", "expected an 8-bit RGB frame");
   }
-  if (in.melFrames < 1 || in.mel.size() != size_t(kBands) * size_t(in.melFrames)) {
+  if (in.mel.frames < 1 || in.mel.bands != kBands ||
+      in.mel.values.size() != size_t(kBands) * size_t(in.mel.frames)) {
     return Status::error(
         ErrorCode::InvalidArgument, "mel",
-        "expected 80 x T values with T >= 1, got " + std::to_string(in.mel.size()));
+        "expected 80 x T values with T >= 1, got " + std::to_string(in.mel.values.size()));
   }
   if (in.frameCount < 1 || !(in.fps > 0)) {
     return Status::error(ErrorCode::InvalidArgument, "frames",
@@ -151,8 +139,7 @@ Status Wav2LipRenderer::predictBatch(int first) {
   std::vector<float> mel(size_t(n) * kBands * kSteps);
   std::vector<float> face(size_t(n) * faceInput_.size());
   for (int i = 0; i < n; ++i) {
-    wav2lipMelWindow(in_.mel, in_.melFrames, first + i, in_.fps,
-                     mel.data() + size_t(i) * kBands * kSteps);
+    copyMelWindow(in_.mel, first + i, in_.fps, mel.data() + size_t(i) * kBands * kSteps);
     std::copy(faceInput_.begin(), faceInput_.end(),
               face.begin() + long(size_t(i) * faceInput_.size()));
   }
@@ -225,6 +212,31 @@ Status Wav2LipRenderer::render(int index, cv::Mat& out) {
     }
   }
   return Status::error(ErrorCode::Internal, "wav2lip", "prediction cache miss");
+}
+
+Status makeWav2LipRenderer(const Engine& engine, const RenderOptions& options,
+                           const cv::Mat& baseFrame, const FaceInfo& photoFace,
+                           const OutputGeometry& geometry, MelSpectrogram mel, int frameCount,
+                           std::unique_ptr<FrameRenderer>* out) {
+  std::string why;
+  const std::string path = engine.impl().modelFile("wav2lip", 0, &why);
+  if (path.empty())
+    return Status::error(ErrorCode::ModelMissing, "wav2lip", "Wav2Lip weights: " + why);
+  const nets::NetOptions netOptions = netOptionsFor(engine, options.device);
+  std::shared_ptr<const nets::Wav2LipNet> net;
+  if (Status s = loadWav2LipNet(engine, "wav2lip", path, netOptions, &net); !s) return s;
+  Wav2LipInputs in;
+  in.frame = baseFrame;
+  in.face = mapFaceToFrame(photoFace, geometry);
+  in.mel = std::move(mel);
+  in.fps = options.fps;
+  in.frameCount = frameCount;
+  Wav2LipSettings settings;
+  settings.batchSize = netOptions.cuda ? 64 : 16;
+  std::unique_ptr<Wav2LipRenderer> r;
+  if (Status s = Wav2LipRenderer::create(std::move(net), std::move(in), settings, &r); !s) return s;
+  *out = std::move(r);
+  return Status::ok();
 }
 
 }  // namespace avatar::detail

@@ -4,7 +4,7 @@
 // (top, bottom, left, right) = (0, 10, 0, 0) pixels and clamped to the frame,
 // resized to 96x96 (bilinear), BGR, lower half zeroed for the masked copy,
 // channels [masked, reference], /255; mel window of 16 columns for frame i
-// starting at int(i * 80 / fps), the last window past the end.
+// starting at int(i * 80 / fps), the last window past the end (copyMelWindow).
 // Paste-back: the official hard paste of the resized prediction, or
 // (default) a feathered lower-face mask with colour matching.
 //
@@ -20,7 +20,10 @@
 
 #include <opencv2/core.hpp>
 
+#include "audio/mel.h"
+#include "avatar/engine.h"
 #include "avatar/face.h"
+#include "avatar/options.h"
 #include "avatar_nets/nets.h"
 #include "pipeline/frame_renderer.h"
 #include "pipeline/output_geometry.h"
@@ -36,10 +39,9 @@ struct Wav2LipSettings {
 };
 
 struct Wav2LipInputs {
-  cv::Mat frame;           // the output frame without lip motion: CV_8UC3 RGB
-  FaceInfo face;           // in frame pixels (see mapFaceToFrame)
-  std::vector<float> mel;  // 80 x melFrames, row-major (80 mel frames per second)
-  int melFrames = 0;
+  cv::Mat frame;       // the output frame without lip motion: CV_8UC3 RGB
+  FaceInfo face;       // in frame pixels (see mapFaceToFrame)
+  MelSpectrogram mel;  // Wav2Lip's mel of the speech (audio/mel.h)
   double fps = 25;
   int frameCount = 0;
 };
@@ -49,11 +51,6 @@ FaceInfo mapFaceToFrame(const FaceInfo& photoFace, const OutputGeometry& g);
 
 // The official crop: box padded and clamped to the frame (x1, y1, x2, y2).
 cv::Rect wav2lipCrop(const RectF& box, const std::array<int, 4>& pads, cv::Size frame);
-
-// Frame `index`'s 80x16 mel window (row-major, band-major) into out[1280].
-// Audio shorter than 16 mel frames is padded with silence (-4).
-void wav2lipMelWindow(const std::vector<float>& mel, int melFrames, int index, double fps,
-                      float* out);
 
 // The 6x96x96 face input from an RGB crop: [masked BGR, reference BGR] / 255.
 void wav2lipFaceInput(const cv::Mat& cropRgb, float* out);
@@ -91,5 +88,15 @@ class Wav2LipRenderer final : public FrameRenderer {
   cv::Mat mask_;                  // CV_32FC3 over the crop (feathered mode)
   std::list<Batch> cache_;        // most recent first
 };
+
+// Everything a session needs in one call: finds the installed weights
+// (ModelMissing naming the file and the converter command), loads the net
+// (shared across sessions) on the device the options ask for, moves the
+// photo's face into the frame and builds the renderer. Batch 16 on the CPU,
+// 64 on CUDA.
+Status makeWav2LipRenderer(const Engine& engine, const RenderOptions& options,
+                           const cv::Mat& baseFrame, const FaceInfo& photoFace,
+                           const OutputGeometry& geometry, MelSpectrogram mel, int frameCount,
+                           std::unique_ptr<FrameRenderer>* out);
 
 }  // namespace avatar::detail

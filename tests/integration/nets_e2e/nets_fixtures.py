@@ -14,27 +14,25 @@ SOURCE = os.environ.get("AVATAR_SOURCE_DIR", "")
 TORCH_PYTHON = os.environ.get("AVATAR_TORCH_PYTHON", "")
 CONVERTER = os.path.join(SOURCE, "scripts", "convert_checkpoint.py")
 
-# Runs under AVATAR_TORCH_PYTHON: builds a random checkpoint shaped like the
-# official one from `avatar-renderer nets keys` output.
+# Runs under AVATAR_TORCH_PYTHON: builds a checkpoint laid out like the
+# official ones from random weights written by the binary.
 MAKE_CHECKPOINT = r'''
-import sys, json, torch, collections
-spec_file, layout, fmt, out = sys.argv[1:5]
-torch.manual_seed(0)
+import sys, json, struct, torch, collections
+weights, layout, fmt, out = sys.argv[1:5]
+# The values of `avatar-renderer nets random-weights` (plausible scales), in
+# the official checkpoint layouts.
+with open(weights, "rb") as f:
+    n = struct.unpack("<Q", f.read(8))[0]
+    header = json.loads(f.read(n))
+    data = bytearray(f.read())
+types = {"F32": torch.float32, "I64": torch.int64}
 sd = collections.OrderedDict()
-for line in open(spec_file):
-    name, shape, dtype = line.rstrip("\n").split("\t")
-    dims = [int(d) for d in shape.strip("(),").split(",") if d.strip()]
-    if dtype == "torch.int64":
-        sd[name] = torch.zeros(dims, dtype=torch.int64)
-    elif "running_var" in name:
-        sd[name] = torch.rand(dims) + 0.5
-    elif name.endswith("modulation.bias"):
-        sd[name] = torch.ones(dims) + 0.01 * torch.randn(dims)
-    else:
-        fan = 1
-        for d in dims[1:]:
-            fan *= d
-        sd[name] = torch.randn(dims) / max(1, fan) ** 0.5
+for name, e in header.items():
+    if name == "__metadata__":
+        continue
+    a, b = e["data_offsets"]
+    t = torch.frombuffer(data[a:b], dtype=types[e["dtype"]]) if b > a else torch.zeros(0)
+    sd[name] = t.reshape(e["shape"]).clone()
 optimizer = {"state": {0: {"step": 10, "exp_avg": torch.zeros(3)}},
              "param_groups": [{"lr": 1e-4, "betas": (0.5, 0.999), "params": [0]}]}
 if layout == "wav2lip":
@@ -93,13 +91,12 @@ def write_safetensors(path, tensors):
 
 
 def make_checkpoint(workdir, net, layout, fmt):
-    """A random checkpoint for `net` (keys from the binary), official layout."""
-    keys = os.path.join(workdir, net + ".keys.tsv")
-    if not os.path.exists(keys):
-        with open(keys, "w") as f:
-            f.write(run([BIN, "nets", "keys", "--net", net]).stdout)
+    """A random checkpoint for `net` in an official layout and format."""
+    weights = os.path.join(workdir, net + "-random.safetensors")
+    if not os.path.exists(weights):
+        run([BIN, "nets", "random-weights", "--net", net, "--out", weights])
     out = os.path.join(workdir, f"{net}-{layout}-{fmt}.pth")
-    run([TORCH_PYTHON, "-c", MAKE_CHECKPOINT, keys, layout, fmt, out])
+    run([TORCH_PYTHON, "-c", MAKE_CHECKPOINT, weights, layout, fmt, out])
     return out
 
 

@@ -53,6 +53,11 @@ def frames_rgb(path):
     return [p.stdout[i:i + n] for i in range(0, len(p.stdout) - n + 1, n)]
 
 
+def changed_values(a, b, threshold=4):
+    """How many RGB values differ by more than `threshold` between two frames."""
+    return sum(1 for x, y in zip(a, b) if abs(x - y) > threshold)
+
+
 def region_mad(a, b, x0, y0, x1, y1):
     """Mean absolute difference of two RGB frames over a rectangle."""
     total, count = 0, 0
@@ -112,11 +117,13 @@ class RenderWithNets(TempDirTest):
         return frames
 
     def require_lip_motion(self, frames):
-        moving = max(region_mad(frames[0], f, 0, 0, SIZE, SIZE) for f in frames[1:])
-        if moving < 0.5 and not WIRING_LANDED:
+        # Random Wav2Lip weights redraw the mouth a little differently for each
+        # mel window; a still photo encodes to identical frames.
+        moving = max(changed_values(frames[0], f) for f in frames[1:])
+        if moving < 200 and not WIRING_LANDED:
             self.skipTest("Wav2Lip is not wired into Session::Impl::prepare yet: every frame is "
                           "the still photo")
-        self.assertGreater(moving, 0.5, "frames do not change: the mouth is not animated")
+        self.assertGreaterEqual(moving, 200, "frames do not change: the mouth is not animated")
 
     def test_real_time_renders_through_wav2lip(self):
         out = os.path.join(self.tmp, "real_time.mp4")
@@ -131,13 +138,15 @@ class RenderWithNets(TempDirTest):
         common = ("--quality-mode", "high_quality", "--lip-sync", "wav2lip", "--fps", "5")
         self.render(plain, *common)
         frames_plain = self.check_video(plain, 5)
-        self.require_lip_motion(frames_plain)
         self.render(enhanced, *common, "--enhancer", "gfpgan", "--enhancer-strength", "1")
         frames_enh = self.check_video(enhanced, 5)
         # Random GFPGAN weights repaint the face; the frame corners stay.
         centre = region_mad(frames_plain[1], frames_enh[1], SIZE // 3, SIZE // 3,
                             2 * SIZE // 3, 2 * SIZE // 3)
         corner = region_mad(frames_plain[1], frames_enh[1], 0, 0, 12, 12)
+        if centre < 5.0 and not WIRING_LANDED:
+            self.skipTest("GFPGAN is not wired into Session::Impl::prepare yet: enhanced and "
+                          "plain renders are the same")
         self.assertGreater(centre, 5.0, "the enhancer did not change the face")
         self.assertLess(corner, 3.0, "the enhancer changed pixels far from the face")
 

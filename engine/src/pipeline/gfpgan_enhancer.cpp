@@ -162,21 +162,24 @@ Status EnhancedRenderer::render(int index, cv::Mat& out) {
         ErrorCode::InvalidArgument, "frame index",
         std::to_string(index) + " is outside 0.." + std::to_string(frameCount_ - 1));
   }
-  const int batch = enhancer_->batchSize();
-  const int first = index - index % batch;
-  if (first != cachedFirst_) {
+  const bool cached =
+      cachedFirst_ >= 0 && index >= cachedFirst_ && index < cachedFirst_ + int(cached_.size());
+  if (!cached) {
+    // Sequential access enhances a batch from here on; random access one frame.
+    const bool sequential = index == 0 || index == lastIndex_ + 1;
+    const int n = std::min(sequential ? enhancer_->batchSize() : 1, frameCount_ - index);
     cachedFirst_ = -1;
-    const int n = std::min(batch, frameCount_ - first);
     cached_.assign(size_t(n), cv::Mat());
     std::vector<cv::Mat*> frames;
     for (int i = 0; i < n; ++i) {
-      if (Status s = inner_->render(first + i, cached_[size_t(i)]); !s) return s;
+      if (Status s = inner_->render(index + i, cached_[size_t(i)]); !s) return s;
       frames.push_back(&cached_[size_t(i)]);
     }
     if (Status s = enhancer_->enhance(frames); !s) return s;
-    cachedFirst_ = first;
+    cachedFirst_ = index;
   }
-  cached_[size_t(index - first)].copyTo(out);
+  lastIndex_ = index;
+  cached_[size_t(index - cachedFirst_)].copyTo(out);
   return Status::ok();
 }
 

@@ -62,7 +62,8 @@ class GfpganEnhancer {
 };
 
 // Wraps a renderer: every frame it renders goes through the enhancer.
-// Renders and enhances batchSize frames at a time and caches them.
+// Sequential access renders and enhances batchSize frames at a time (cached);
+// random access enhances just the frame asked for.
 class EnhancedRenderer final : public FrameRenderer {
  public:
   EnhancedRenderer(std::unique_ptr<FrameRenderer> inner, std::unique_ptr<GfpganEnhancer> enhancer,
@@ -75,6 +76,7 @@ class EnhancedRenderer final : public FrameRenderer {
   std::unique_ptr<GfpganEnhancer> enhancer_;
   int frameCount_;
   int cachedFirst_ = -1;
+  int lastIndex_ = -2;
   std::vector<cv::Mat> cached_;
 };
 

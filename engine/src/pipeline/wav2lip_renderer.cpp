@@ -14,7 +14,7 @@ namespace {
 constexpr int kSize = nets::Wav2LipNet::kFaceSize;   // 96
 constexpr int kBands = nets::Wav2LipNet::kMelBands;  // 80
 constexpr int kSteps = nets::Wav2LipNet::kMelSteps;  // 16
-constexpr size_t kCachedBatches = 2;
+constexpr size_t kCachedBatches = 4;
 
 cv::Point2f toFrame(const PointF& p, const OutputGeometry& g) {
   return {float(p.x * g.scale + g.offset.x), float(p.y * g.scale + g.offset.y)};
@@ -134,8 +134,8 @@ Status Wav2LipRenderer::create(std::shared_ptr<const nets::Wav2LipNet> net, Wav2
   return Status::ok();
 }
 
-Status Wav2LipRenderer::predictBatch(int first) {
-  const int n = std::min(settings_.batchSize, in_.frameCount - first);
+Status Wav2LipRenderer::predict(int first, int count) {
+  const int n = std::min(count, in_.frameCount - first);
   std::vector<float> mel(size_t(n) * kBands * kSteps);
   std::vector<float> face(size_t(n) * faceInput_.size());
   for (int i = 0; i < n; ++i) {
@@ -204,11 +204,13 @@ Status Wav2LipRenderer::render(int index, cv::Mat& out) {
     for (const Batch& b : cache_) {
       if (index >= b.first && index < b.first + int(b.predictions.size())) {
         compose(b.predictions[size_t(index - b.first)], out);
+        lastIndex_ = index;
         return Status::ok();
       }
     }
     if (pass == 0) {
-      if (Status s = predictBatch(index - index % settings_.batchSize); !s) return s;
+      const bool sequential = index == 0 || index == lastIndex_ + 1;
+      if (Status s = predict(index, sequential ? settings_.batchSize : 1); !s) return s;
     }
   }
   return Status::error(ErrorCode::Internal, "wav2lip", "prediction cache miss");

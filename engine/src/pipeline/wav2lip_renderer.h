@@ -8,9 +8,9 @@
 // Paste-back: the official hard paste of the resized prediction, or
 // (default) a feathered lower-face mask with colour matching.
 //
-// Frames are predicted in batches (batchSize net inputs per call) and the
-// last batches are cached, so sequential rendering calls the net once per
-// batch and random access (studio scrubbing) still works.
+// Sequential rendering predicts batchSize frames per net call (from the
+// requested frame on) and caches the last batches; random access (studio
+// scrubbing) predicts just the frame asked for.
 #pragma once
 
 #include <array>
@@ -72,7 +72,7 @@ class Wav2LipRenderer final : public FrameRenderer {
 
  private:
   Wav2LipRenderer() = default;
-  Status predictBatch(int first);  // fills cache_ for frames [first, first + batch)
+  Status predict(int first, int count);  // adds frames [first, first + count) to cache_
   void compose(const cv::Mat& prediction, cv::Mat& out) const;
 
   struct Batch {
@@ -87,6 +87,7 @@ class Wav2LipRenderer final : public FrameRenderer {
   std::vector<float> faceInput_;  // 6x96x96, same for every frame (still photo)
   cv::Mat mask_;                  // CV_32FC3 over the crop (feathered mode)
   std::list<Batch> cache_;        // most recent first
+  int lastIndex_ = -2;            // the frame rendered last (sequential access?)
 };
 
 // Everything a session needs in one call: finds the installed weights

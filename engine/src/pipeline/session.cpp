@@ -120,6 +120,12 @@ const Image& Session::sourceImage() const {
 const AudioSamples& Session::analysisAudio() const {
   return impl_->audio;
 }
+const VisemeTrack& Session::visemes() const {
+  return impl_->speech.visemes;
+}
+const std::vector<float>& Session::loudness() const {
+  return impl_->speech.envelope;
+}
 
 Status Session::setOptions(const RenderOptions& options) {
   if (Status s = validateRenderOptions(options); !s) return s;

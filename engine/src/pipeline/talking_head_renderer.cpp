@@ -12,7 +12,7 @@ TalkingHeadRenderer::TalkingHeadRenderer(cv::Mat base, FaceRig rig, std::vector<
     : base_(std::move(base)), rig_(std::move(rig)), motion_(std::move(motion)) {
   palette_ = measurePalette(base_, rig_);
   // About 40 grid cells down the face: fine enough for lips and lids.
-  gridStep_ = std::clamp(int(std::lround(rig_.faceHeight / 40.0f)), 2, 8);
+  gridStep_ = std::clamp(int(std::lround(rig_.faceHeight / 40.0f)), 2, 6);
 }
 
 Status TalkingHeadRenderer::render(int index, cv::Mat& out) {
@@ -27,7 +27,7 @@ Status TalkingHeadRenderer::render(int index, cv::Mat& out) {
                      fp.blink > 0 || fp.hasHeadMotion;
   if (!moves) return Status::ok();
   const TargetMouth mouth = targetMouth(rig_, fp);
-  warpRegion(base_, rig_, fp, mouth, movingRegion(rig_, fp, base_.size()), gridStep_, out);
+  warpFrame(base_, rig_, fp, mouth, gridStep_, out);
   drawMouthInterior(base_, rig_, fp, mouth, palette_, m.mouth.jawOpen, out);
   return Status::ok();
 }

@@ -49,6 +49,7 @@ cv::Point2f lipShapeField(const FaceRig& r, const FieldParams& fp, cv::Point2f p
   const float w = r.mouthHalfWidth;
   const float u = (p.x - r.mouthCenterX) / w;
   const float dy = (p.y - r.mouthCenterY) / (0.22f * r.faceHeight);
+  if (u * u > 40 || dy * dy > 20) return {0, 0};
   const float g = std::exp(-(u * u) / 2.2f - dy * dy);
   cv::Point2f d(fp.widthShift * std::clamp(u, -1.3f, 1.3f) * g, 0);
   const float tau = taper(u * 0.95f);
@@ -124,30 +125,36 @@ FieldParams fieldParams(const FaceRig& r, const FrameMotion& m) {
   return fp;
 }
 
-cv::Point2f forwardMap(const FaceRig& r, const FieldParams& fp, cv::Point2f p, LipSide side) {
+cv::Point2f faceForward(const FaceRig& r, const FieldParams& fp, cv::Point2f p, LipSide side) {
   cv::Point2f q = p + lipShapeField(r, fp, p, side);
   q.y += jawField(r, fp, p, side);
   if (fp.blink > 0) {
     for (const EyeRig& e : r.eyes) q.y += eyeField(e, r.faceHeight, fp.blink, p);
   }
+  return q;
+}
+
+cv::Point2f headForward(const FaceRig& r, const FieldParams& fp, cv::Point2f q) {
   if (!fp.hasHeadMotion) return q;
-  const float w = headWeight(r, p);
+  const float w = headWeight(r, q);
   return w > 0 ? q + w * (headMap(r, fp, q) - q) : q;
 }
 
-cv::Point2f inverseMap(const FaceRig& r, const FieldParams& fp, cv::Point2f t, LipSide side) {
-  // Newton's method with a numeric Jacobian: the map is near identity almost
-  // everywhere, but a closing eyelid compresses strongly (Jacobian near 0),
-  // where plain fixed-point iteration would crawl.
+namespace {
+
+// Newton's method with a numeric Jacobian: the maps are near identity almost
+// everywhere, but a closing eyelid compresses strongly (Jacobian near 0),
+// where plain fixed-point iteration would crawl.
+template <typename Map>
+cv::Point2f invert(Map&& map, cv::Point2f t, cv::Point2f start, float maxStep) {
   constexpr float h = 0.5f;
-  const float maxStep = 0.5f * r.faceHeight;
-  cv::Point2f s = t;
+  cv::Point2f s = start;
   for (int it = 0; it < 10; ++it) {
-    const cv::Point2f f = forwardMap(r, fp, s, side);
+    const cv::Point2f f = map(s);
     const cv::Point2f err = f - t;
     if (err.x * err.x + err.y * err.y < 1e-4f) break;
-    const cv::Point2f fx = (forwardMap(r, fp, s + cv::Point2f(h, 0), side) - f) / h;
-    const cv::Point2f fy = (forwardMap(r, fp, s + cv::Point2f(0, h), side) - f) / h;
+    const cv::Point2f fx = (map(s + cv::Point2f(h, 0)) - f) / h;
+    const cv::Point2f fy = (map(s + cv::Point2f(0, h)) - f) / h;
     const float det = fx.x * fy.y - fy.x * fx.y;
     cv::Point2f step = err;
     if (std::abs(det) > 0.02f) {
@@ -158,6 +165,24 @@ cv::Point2f inverseMap(const FaceRig& r, const FieldParams& fp, cv::Point2f t, L
     s -= step;
   }
   return s;
+}
+
+}  // namespace
+
+cv::Point2f faceInverse(const FaceRig& r, const FieldParams& fp, cv::Point2f q, LipSide side) {
+  return invert([&](cv::Point2f p) { return faceForward(r, fp, p, side); }, q, q,
+                0.5f * r.faceHeight);
+}
+
+cv::Point2f headInverse(const FaceRig& r, const FieldParams& fp, cv::Point2f t) {
+  if (!fp.hasHeadMotion) return t;
+  // Where the weight is 1 the head map is affine: start from its exact inverse.
+  const float c = std::cos(fp.rollRad), s = std::sin(fp.rollRad);
+  const cv::Point2f d = t - fp.shift - r.neckPivot;
+  const cv::Point2f start =
+      r.neckPivot + cv::Point2f((c * d.x + s * d.y) / fp.scaleX, (-s * d.x + c * d.y) / fp.scaleY);
+  const cv::Point2f guess = headWeight(r, start) > 0.999f ? start : t;
+  return invert([&](cv::Point2f q) { return headForward(r, fp, q); }, t, guess, r.faceHeight);
 }
 
 }  // namespace avatar::detail

@@ -29,11 +29,16 @@ struct FieldParams {
 
 FieldParams fieldParams(const FaceRig& rig, const FrameMotion& m);
 
-// Forward map of a face-frame source point.
-cv::Point2f forwardMap(const FaceRig& rig, const FieldParams& fp, cv::Point2f p, LipSide side);
-
-// Inverse by fixed-point iteration: the source point that lands on `t`.
-cv::Point2f inverseMap(const FaceRig& rig, const FieldParams& fp, cv::Point2f t, LipSide side);
+// The frame's map is a composition: the face deforms (jaw, lips, lids),
+// then the head moves: target = head(face(source)). Both in the face frame.
+cv::Point2f faceForward(const FaceRig& rig, const FieldParams& fp, cv::Point2f p, LipSide side);
+cv::Point2f faceInverse(const FaceRig& rig, const FieldParams& fp, cv::Point2f q, LipSide side);
+cv::Point2f headForward(const FaceRig& rig, const FieldParams& fp, cv::Point2f q);
+cv::Point2f headInverse(const FaceRig& rig, const FieldParams& fp, cv::Point2f t);
+inline cv::Point2f forwardMap(const FaceRig& rig, const FieldParams& fp, cv::Point2f p,
+                              LipSide side) {
+  return headForward(rig, fp, faceForward(rig, fp, p, side));
+}
 
 // Weight (0..1) with which the head motion applies at a face-frame point.
 float headWeight(const FaceRig& rig, cv::Point2f p);

@@ -101,13 +101,13 @@ void drawMouthInterior(const cv::Mat& base, const FaceRig& r, const FieldParams&
   float maxGap = 0;
   for (int k = 0; k <= kSamples; ++k) {
     const float x = m.xLeft + (m.xRight - m.xLeft) * k / kSamples;
-    polyF.push_back(r.toImage({x, m.upper.yAt(x)}));
+    polyF.push_back(r.toImage(headForward(r, fp, {x, m.upper.yAt(x)})));
     maxGap = std::max(maxGap, m.lower.yAt(x) - m.upper.yAt(x));
   }
   if (maxGap < 0.75f) return;
   for (int k = kSamples; k >= 0; --k) {
     const float x = m.xLeft + (m.xRight - m.xLeft) * k / kSamples;
-    polyF.push_back(r.toImage({x, m.lower.yAt(x)}));
+    polyF.push_back(r.toImage(headForward(r, fp, {x, m.lower.yAt(x)})));
   }
   constexpr int kShift = 4;  // sub-pixel polygon for anti-aliased edges
   for (const auto& p : polyF) poly.emplace_back(int(p.x * (1 << kShift)), int(p.y * (1 << kShift)));
@@ -126,7 +126,8 @@ void drawMouthInterior(const cv::Mat& base, const FaceRig& r, const FieldParams&
     cv::Vec3b* dst = out.ptr<cv::Vec3b>(box.y + y) + box.x;
     for (int x = 0; x < box.width; ++x) {
       if (!mk[x]) continue;
-      const cv::Point2f t = r.toFace({float(box.x + x), float(box.y + y)});
+      // Back through the head motion to the mouth's own frame.
+      const cv::Point2f t = headInverse(r, fp, r.toFace({float(box.x + x), float(box.y + y)}));
       const float up = m.upper.yAt(t.x), low = m.lower.yAt(t.x);
       const float gap = std::max(0.5f, low - up);
       const float u = (t.x - xcT) / halfT;

@@ -19,6 +19,7 @@ class RenderDemo(TempDirTestCase):
         out = self.path("demo.mp4")
         r = run(["render", "--image", image, "--audio", audio, "-o", out, "--progress", "json"])
         self.assertEqual(r.returncode, 0, r.stderr)
+        json_lines(r.stderr)  # every stderr line is JSON, even for a PNG libpng warns about
         info = ffprobe(out)
         video, sound = stream(info, "video"), stream(info, "audio")
         self.assertEqual(video["codec_name"], "h264")
@@ -97,6 +98,38 @@ class RenderDemo(TempDirTestCase):
         self.assertEqual(p.wait(timeout=60), 130, err)
         self.assertEqual(json_lines(err)[-1]["code"], "Cancelled")
         self.assertNoOutput(out)
+
+
+class Visemes(TempDirTestCase):
+    def test_export_then_import_gives_the_same_track(self):
+        image, audio = demo_input("astronaut.png"), demo_input("speech.wav")
+        if not image or not audio:
+            self.skipTest("demo inputs absent: run scripts/setup.sh --demo-inputs")
+        first, second = self.path("v.json"), self.path("v.tsv")
+        r = run(["render", "-i", image, "-a", audio, "-o", self.path("a.mp4"), "--size", "128x128",
+                 "--export-visemes", first, "--progress", "none"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(first) as f:
+            track = json.load(f)
+        cues = track["mouthCues"]
+        self.assertGreater(len(cues), 10)
+        self.assertEqual(cues[0]["start"], 0)
+        self.assertAlmostEqual(cues[-1]["end"], media_duration(audio), delta=0.05)
+        self.assertTrue({c["value"] for c in cues} >= {"X", "A"})
+        r = run(["render", "-i", image, "-a", audio, "-o", self.path("b.mp4"), "--size", "128x128",
+                 "--visemes", first, "--export-visemes", second, "--progress", "none"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(second) as f:
+            rows = [line.split("\t") for line in f.read().splitlines() if line]
+        self.assertEqual([row[1] for row in rows[:-1]], [c["value"] for c in cues])
+        bad = self.path("bad.json")
+        with open(bad, "w") as f:
+            f.write('{"mouthCues": [{"start": 0, "end": 1, "value": "Q"}]}')
+        r = run(["render", "-i", image, "-a", audio, "-o", self.path("c.mp4"), "--visemes", bad,
+                 "--progress", "json"])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(bad, json_lines(r.stderr)[-1]["message"])
+        self.assertNoOutput(self.path("c.mp4"))
 
 
 class Commands(TempDirTestCase):

@@ -7,7 +7,16 @@ namespace {
 
 // Which backends this build can run. Grows as backends land.
 bool backendImplemented(const std::string& id) {
-  return false;
+  return id == "wav2lip" || id == "gfpgan";
+}
+
+// For automatic choices: usable when implemented and its weights are installed.
+bool modelUsable(const Engine& engine, const std::string& id, std::string* why) {
+  if (!backendImplemented(id)) {
+    *why = id + " is not available in this build";
+    return false;
+  }
+  return !engine.impl().modelFile(id, 0, why).empty();
 }
 
 Status requireModel(const Engine& engine, const std::string& id, const char* what) {
@@ -35,7 +44,22 @@ Status chooseBackends(const Engine& engine, const RenderOptions& o, BackendChoic
       if (Status s = requireModel(engine, "diff2lip", "Diff2Lip lip-sync"); !s) return s;
       c.lipSync = "diff2lip";
       break;
-    case LipSyncBackend::Auto:
+    case LipSyncBackend::Auto: {
+      // Every quality mode prefers the neural lip-sync when its weights are
+      // installed (Diff2Lip for high_quality once it is available).
+      std::string why;
+      if (o.qualityMode == QualityMode::HighQuality && modelUsable(engine, "diff2lip", &why)) {
+        c.lipSync = "diff2lip";
+        break;
+      }
+      if (modelUsable(engine, "wav2lip", &why)) {
+        c.lipSync = "wav2lip";
+        break;
+      }
+      c.notes.push_back("lip-sync wav2lip not used (built-in talking head instead): " + why);
+      c.lipSync = "builtin";
+      break;
+    }
     case LipSyncBackend::Builtin:
       c.lipSync = "builtin";
       break;

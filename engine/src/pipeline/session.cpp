@@ -65,7 +65,7 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
 
   detail::BackendChoice choice;
   if (Status s = detail::chooseBackends(*engine, o, &choice); !s) return s;
-  const bool needsFace = choice.lipSync != "still";
+  const bool needsFace = choice.lipSync != "still" || choice.enhancer != "none";
   if (needsFace) {
     if (Status s = analyseFaceCached(); !s) return s;
   }

@@ -3,8 +3,10 @@
 #include "avatar/face.h"
 #include "avatar/log.h"
 #include "motion/motion_plan.h"
+#include "pipeline/gfpgan_enhancer.h"
 #include "pipeline/session_impl.h"
 #include "pipeline/talking_head_renderer.h"
+#include "pipeline/wav2lip_renderer.h"
 #include "render/face_rig.h"
 
 namespace avatar {
@@ -39,6 +41,22 @@ Status Session::Impl::analyseSpeechCached() {
 }
 
 Status Session::Impl::buildRenderer(const std::string& backend) {
+  if (Status s = buildLipSyncRenderer(backend); !s) return s;
+  if (info.enhancer == "gfpgan") {
+    return detail::addGfpganEnhancer(*engine, request.options, info.face, geometry,
+                                     baseFrame.size(), info.frameCount, &renderer);
+  }
+  return Status::ok();
+}
+
+Status Session::Impl::buildLipSyncRenderer(const std::string& backend) {
+  if (backend == "wav2lip") {
+    if (mel.frames == 0) {
+      if (Status s = detail::computeWav2LipMel(audio, &mel); !s) return s;
+    }
+    return detail::makeWav2LipRenderer(*engine, request.options, baseFrame, info.face, geometry,
+                                       mel, info.frameCount, &renderer);
+  }
   if (backend != "builtin") {
     renderer = std::make_unique<detail::StillRenderer>(baseFrame);
     return Status::ok();

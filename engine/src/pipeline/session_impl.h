@@ -5,6 +5,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "audio/mel.h"
 #include "avatar/session.h"
 #include "avatar/visemes.h"
 #include "pipeline/frame_renderer.h"
@@ -27,6 +28,7 @@ struct Session::Impl {
   Status faceStatus;
   SpeechAnalysis speech;  // envelope is per frame at speechFps
   int speechFps = 0;
+  detail::MelSpectrogram mel;  // Wav2Lip's mel, computed on first use
 
   // Decodes the inputs (stage "decode").
   Status decodeInputs(ProgressMerger& progress, const StopToken* stop);
@@ -35,8 +37,10 @@ struct Session::Impl {
   // Face and speech analysis, reusing what is cached.
   Status analyseFaceCached();
   Status analyseSpeechCached();
-  // Builds the renderer for the chosen lip-sync backend.
+  // Builds the renderer for the chosen lip-sync backend, then wraps it in
+  // the chosen enhancer.
   Status buildRenderer(const std::string& backend);
+  Status buildLipSyncRenderer(const std::string& backend);
 };
 
 namespace detail {

@@ -17,7 +17,7 @@ import unittest
 from nets_fixtures import (BIN, SOURCE, TORCH_PYTHON, TempDirTest, convert, make_checkpoint,
                            require_binary, run)
 
-WIRING_LANDED = False
+WIRING_LANDED = True
 SIZE = 256  # output frames are SIZE x SIZE
 
 

@@ -26,6 +26,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev libsqlite3-dev
   googletest libgtest-dev libbenchmark-dev
   espeak-ng sox python3 python3-numpy
+  libpocketsphinx-dev pocketsphinx-en-us
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
   xvfb
 )

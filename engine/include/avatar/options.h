@@ -20,6 +20,11 @@ enum class HeadMotion { Natural, Still };
 enum class FitMode { Cover, Contain };
 enum class VideoEncoder { Auto, Libx264, Nvenc };
 enum class ComputeDevice { Auto, Cpu, Cuda };
+// How visemes are found when no viseme file is given.
+enum class VisemeMethod {
+  Spectral,         // any language: rules over spectral features (default)
+  EnglishPhonemes,  // English phoneme recognition (pocketsphinx), then phone -> shape
+};
 
 struct RenderOptions {
   QualityMode qualityMode = QualityMode::Auto;
@@ -33,7 +38,8 @@ struct RenderOptions {
   double blinksPerMinute = 15.0;  // 0..60
   double mouthGain = 1.0;         // 0..3, scales mouth opening
   int smoothingMs = 60;           // 0..500, coarticulation smoothing window
-  uint32_t seed = 0;              // same inputs + seed = identical frames
+  VisemeMethod visemeMethod = VisemeMethod::Spectral;
+  uint32_t seed = 0;  // same inputs + seed = identical frames
 
   // Face selection: -1 = largest face, otherwise index in detection order
   // (left to right).
@@ -74,6 +80,7 @@ const char* toString(HeadMotion v);
 const char* toString(FitMode v);
 const char* toString(VideoEncoder v);
 const char* toString(ComputeDevice v);
+const char* toString(VisemeMethod v);
 bool fromString(const std::string& s, QualityMode* out);
 bool fromString(const std::string& s, LipSyncBackend* out);
 bool fromString(const std::string& s, Enhancer* out);
@@ -81,5 +88,6 @@ bool fromString(const std::string& s, HeadMotion* out);
 bool fromString(const std::string& s, FitMode* out);
 bool fromString(const std::string& s, VideoEncoder* out);
 bool fromString(const std::string& s, ComputeDevice* out);
+bool fromString(const std::string& s, VisemeMethod* out);
 
 }  // namespace avatar

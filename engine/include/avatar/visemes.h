@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "avatar/image.h"
+#include "avatar/options.h"
 #include "avatar/status.h"
 
 namespace avatar {
@@ -75,11 +76,6 @@ struct VoiceActivity {
 
 Status detectVoiceActivity(const AudioSamples& audio16k, const VoiceActivityOptions& options,
                            VoiceActivity* activity);
-
-enum class VisemeMethod {
-  Spectral,         // any language: rules over spectral features (default)
-  EnglishPhonemes,  // English phoneme recognition (pocketsphinx), then phone -> shape
-};
 
 struct VisemeOptions {
   VisemeMethod method = VisemeMethod::Spectral;

@@ -32,6 +32,9 @@ AVATAR_ENUM_NAMES(VideoEncoder, {VideoEncoder::Auto, "auto"}, {VideoEncoder::Lib
 AVATAR_ENUM_NAMES(ComputeDevice, {ComputeDevice::Auto, "auto"}, {ComputeDevice::Cpu, "cpu"},
                   {ComputeDevice::Cuda, "cuda"})
 
+AVATAR_ENUM_NAMES(VisemeMethod, {VisemeMethod::Spectral, "spectral"},
+                  {VisemeMethod::EnglishPhonemes, "english"})
+
 #undef AVATAR_ENUM_NAMES
 
 template <typename E>

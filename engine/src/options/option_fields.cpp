@@ -214,6 +214,10 @@ std::vector<FieldSpec> buildFields() {
   f.push_back(intField(
       "smoothingMs", "Coarticulation smoothing window in milliseconds.",
       [](RenderRequest& r) -> int& { return r.options.smoothingMs; }, 0, 500));
+  f.push_back(enumField<VisemeMethod>(
+      "visemeMethod", {},
+      "Visemes without a viseme file: spectral (any language) or english (phoneme recognition).",
+      [](RenderRequest& r) -> VisemeMethod& { return r.options.visemeMethod; }));
   {
     FieldSpec s{"seed",
                 {},

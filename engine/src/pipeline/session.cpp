@@ -87,7 +87,7 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   info.lipSyncBackend = choice.lipSync;
   info.enhancer = choice.enhancer;
   if (Status s = buildRenderer(choice.lipSync); !s) return s;
-  for (const auto& n : info.notes) log(LogLevel::Info, n);
+  for (const auto& n : info.notes) log(LogLevel::Debug, n);  // also in RenderResult::notes
   if (stop && stop->stopRequested()) return Status::error(ErrorCode::Cancelled, "job", "cancelled");
   progress.update(1.0);
   return Status::ok();

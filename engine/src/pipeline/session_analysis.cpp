@@ -23,9 +23,12 @@ Status Session::Impl::analyseFaceCached() {
 
 Status Session::Impl::analyseSpeechCached() {
   const int fps = request.options.fps;
-  if (speechFps == fps) return Status::ok();
+  const VisemeMethod method = request.options.visemeMethod;
+  if (speechFps == fps && speechMethod == method) return Status::ok();
   SpeechAnalysis analysis;
-  if (Status s = analyzeSpeech(audio, fps, VisemeOptions{}, &analysis); !s) return s;
+  VisemeOptions visemeOptions;
+  visemeOptions.method = method;
+  if (Status s = analyzeSpeech(audio, fps, visemeOptions, &analysis); !s) return s;
   if (!request.visemeTrackPath.empty()) {
     VisemeTrack track;
     if (Status s = loadVisemeTrack(request.visemeTrackPath, VisemeFormat::Auto,
@@ -37,6 +40,7 @@ Status Session::Impl::analyseSpeechCached() {
   }
   speech = std::move(analysis);
   speechFps = fps;
+  speechMethod = method;
   return Status::ok();
 }
 

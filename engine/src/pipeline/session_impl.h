@@ -28,6 +28,7 @@ struct Session::Impl {
   Status faceStatus;
   SpeechAnalysis speech;  // envelope is per frame at speechFps
   int speechFps = 0;
+  VisemeMethod speechMethod = VisemeMethod::Spectral;
   detail::MelSpectrogram mel;  // Wav2Lip's mel, computed on first use
 
   // Decodes the inputs (stage "decode").

@@ -32,6 +32,7 @@ TEST(OptionsJson, EveryFieldRoundTripsWithNonDefaultValues) {
   o.blinksPerMinute = 7;
   o.mouthGain = 1.5;
   o.smoothingMs = 120;
+  o.visemeMethod = VisemeMethod::EnglishPhonemes;
   o.seed = 4000000000u;
   o.faceIndex = 2;
   o.fps = 30;
@@ -53,6 +54,7 @@ TEST(OptionsJson, EveryFieldRoundTripsWithNonDefaultValues) {
     EXPECT_EQ(back.options.seed, 4000000000u);
     EXPECT_EQ(back.options.backgroundRgb, 0x102030u);
     EXPECT_EQ(back.visemeTrackPath, "/in/v.json");
+    EXPECT_EQ(back.options.visemeMethod, VisemeMethod::EnglishPhonemes);
   }
 }
 

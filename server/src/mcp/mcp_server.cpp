@@ -45,7 +45,12 @@ void McpServer::reply(const Json& id, Json result) {
 void McpServer::replyError(const Json& id, int code, const std::string& message, Json data) {
   Json error = {{"code", code}, {"message", message}};
   if (!data.is_null()) error["data"] = std::move(data);
-  send({{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}});
+  // MCP's schema makes the id optional on errors: left out when the request's
+  // id is unknown (a parse error), where bare JSON-RPC would write null.
+  Json response = {{"jsonrpc", "2.0"}};
+  if (!id.is_null()) response["id"] = id;
+  response["error"] = std::move(error);
+  send(response);
 }
 
 void McpServer::onLine(const QByteArray& line) {

@@ -1,5 +1,6 @@
 // McpServer: tools/list and tools/call over the command table.
 #include <QUrl>
+#include <cmath>
 
 #include "commands/command_table.h"
 #include "jobs/job_service.h"
@@ -94,19 +95,19 @@ void McpServer::onJobProgress(const QString& qJobId, double progress, const QStr
   InFlight& call = it->second;
   if (call.progressToken.is_null() || call.cancelled) return;
   const std::string stage = qStage.toStdString();
+  const double value = std::round(progress * 10000) / 10000;
   // Progress must increase with every notification; small steps are skipped.
-  if (progress <= call.lastProgress ||
-      (progress < call.lastProgress + 0.01 && stage == call.lastStage))
+  if (value <= call.lastProgress || (value < call.lastProgress + 0.01 && stage == call.lastStage))
     return;
-  call.lastProgress = progress;
+  call.lastProgress = value;
   call.lastStage = stage;
   send({{"jsonrpc", "2.0"},
         {"method", "notifications/progress"},
         {"params",
          {{"progressToken", call.progressToken},
-          {"progress", progress},
+          {"progress", value},
           {"total", 1.0},
-          {"message", stage + " " + std::to_string(int(progress * 100)) + "%"}}}});
+          {"message", stage + " " + std::to_string(int(value * 100)) + "%"}}}});
 }
 
 void McpServer::onJobFinished(const QString& qJobId) {

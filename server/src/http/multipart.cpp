@@ -32,7 +32,9 @@ std::optional<QByteArray> headerParam(const QByteArray& header, const QByteArray
 
 std::optional<ApiError> parseMultipart(const QByteArray& contentType, const QByteArray& body,
                                        std::vector<FormPart>* parts) {
-  const QByteArray mediaType = contentType.left(contentType.indexOf(';')).trimmed().toLower();
+  const qsizetype semicolon = contentType.indexOf(';');
+  const QByteArray mediaType =
+      (semicolon < 0 ? contentType : contentType.left(semicolon)).trimmed().toLower();
   if (mediaType != "multipart/form-data") {
     return ApiError::make(
         "UnsupportedMedia", "Content-Type",

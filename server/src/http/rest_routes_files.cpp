@@ -1,53 +1,13 @@
 // GET /jobs/{jobId}/video (HTTP Range: 206/416), GET /openapi.json, GET /metrics.
 #include <QFileInfo>
 
+#include "http/byte_range.h"
 #include "http/metrics.h"
 #include "http/rest_routes.h"
 #include "jobs/job_service.h"
 
 namespace avatar::server {
 namespace {
-
-struct ByteRange {
-  enum Kind { Whole, Part, Unsatisfiable } kind = Whole;
-  qint64 first = 0;
-  qint64 last = 0;
-};
-
-bool parseNumber(const QByteArray& s, qint64* out) {
-  if (s.isEmpty() || s.size() > 18) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  *out = s.toLongLong();
-  return true;
-}
-
-// RFC 9110 section 14: one range is honoured; a malformed header or several
-// ranges get the whole file (a server may ignore Range).
-ByteRange parseRange(const QByteArray& header, qint64 size) {
-  ByteRange r;
-  const QByteArray h = header.trimmed();
-  if (!h.toLower().startsWith("bytes=") || h.contains(',')) return r;
-  const QByteArray spec = h.mid(6).trimmed();
-  const qsizetype dash = spec.indexOf('-');
-  if (dash < 0) return r;
-  const QByteArray a = spec.left(dash).trimmed(), b = spec.mid(dash + 1).trimmed();
-  qint64 first = 0, last = 0;
-  if (a.isEmpty()) {  // suffix: the last N bytes
-    if (!parseNumber(b, &last)) return r;
-    if (last == 0 || size == 0) return {ByteRange::Unsatisfiable};
-    return {ByteRange::Part, qMax<qint64>(0, size - last), size - 1};
-  }
-  if (!parseNumber(a, &first)) return r;
-  if (b.isEmpty()) {
-    last = size - 1;
-  } else if (!parseNumber(b, &last) || last < first) {
-    return r;
-  }
-  if (first >= size) return {ByteRange::Unsatisfiable};
-  return {ByteRange::Part, first, qMin(last, size - 1)};
-}
 
 Json videoOperation() {
   Json responses = errorResponses({401, 404, 409, 410, 416});
@@ -102,7 +62,7 @@ HttpResponse videoResponse(const JobRecord& job, const HttpRequest& req) {
       .withHeader("Content-Disposition",
                   QByteArray::fromStdString("inline; filename=\"" + job.id + ".mp4\""));
   const QByteArray rangeHeader = req.header("range");
-  const ByteRange range = rangeHeader.isEmpty() ? ByteRange{} : parseRange(rangeHeader, size);
+  const ByteRange range = rangeHeader.isEmpty() ? ByteRange{} : parseByteRange(rangeHeader, size);
   if (range.kind == ByteRange::Unsatisfiable) {
     return HttpResponse::error(ApiError::make("RangeNotSatisfiable", "Range",
                                               "\"" + rangeHeader.toStdString() +

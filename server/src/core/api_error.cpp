@@ -43,7 +43,6 @@ const std::vector<std::pair<std::string, int>>& table() {
       {"QueueFull", 503},
       {"TooManyConnections", 503},
       {"ShuttingDown", 503},
-      {"NotReady", 503},
   };
   return t;
 }

@@ -1,7 +1,9 @@
 #include "http/connection_guard.h"
 
 #include <QTcpSocket>
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "http/http_message.h"
 #include "http/metrics.h"
@@ -120,6 +122,13 @@ void ConnectionGuard::inspectHead(qsizetype headEnd) {
   const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
   if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
     return refuse("malformed", "MalformedRequest", "malformed HTTP request line", 0);
+  }
+  static const QByteArray kMethods[] = {"GET",     "HEAD",  "POST",  "PUT",    "DELETE",
+                                        "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+  if (std::find(std::begin(kMethods), std::end(kMethods), requestLine[0]) == std::end(kMethods)) {
+    // QHttpServer 6.4 would drop the connection without an answer.
+    return refuse("malformed", "MethodNotAllowed",
+                  "unknown method \"" + requestLine[0].left(32).toStdString() + "\"", 0);
   }
   const bool http11 = requestLine[2] != "HTTP/1.0";
   const QByteArray target = requestLine[1];

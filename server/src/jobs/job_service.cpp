@@ -154,6 +154,7 @@ void JobService::dispatch() {
       finish(job, JobState::Failed);
       continue;
     }
+    task.request.outputPath = job.outputPath;
     job.state = JobState::Processing;
     job.startedMs = nowMs();
     job.finishedMs = 0;

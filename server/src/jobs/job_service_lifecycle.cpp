@@ -75,6 +75,9 @@ std::optional<ApiError> JobService::open() {
 void JobService::recover(std::vector<JobRecord> loaded) {
   int requeued = 0, failed = 0;
   for (auto& job : loaded) {
+    // Paths follow the data directory, wherever it is now.
+    job.jobDir = jobDirFor(job.id);
+    job.outputPath = job.jobDir + "/" + job.id + ".mp4";
     if (job.state == JobState::Processing ||
         (job.state == JobState::Queued && job.origin == "mcp")) {
       removeOutput(job);

@@ -1,6 +1,7 @@
 """Security of the REST server: loopback by default, bearer tokens, input roots,
 body limits enforced before buffering, idle and slow connections closed."""
 import os
+import re
 import shutil
 import socket
 import time
@@ -129,6 +130,17 @@ class DefaultsAndAuthOffTest(unittest.TestCase):
         raw = raw_exchange(self.server, b"POST /render HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
                            b"chunked\r\nContent-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
         self.assertEqual(status_of(raw), 411, raw[:200])
+
+    def test_pipelined_requests_answered_in_order(self):
+        raw = raw_exchange(self.server, b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"
+                           b"POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+                           b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertEqual(re.findall(rb"HTTP/1\.1 (\d{3})", raw), [b"200", b"405", b"404"])
+
+    def test_unknown_method_gets_an_answer(self):
+        raw = raw_exchange(self.server, b"BREW /coffee HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertEqual(status_of(raw), 405, raw[:200])
+        self.assertEqual(json_body_of(raw)["error"]["code"], "MethodNotAllowed")
 
     def test_idle_connection_closed(self):
         s = socket.create_connection((self.server.host, self.server.port), timeout=10)

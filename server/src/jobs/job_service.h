@@ -12,7 +12,6 @@
 // checked on disk. Retention expires finished jobs by age and disk budget.
 #pragma once
 
-#include <QLockFile>
 #include <QObject>
 #include <QTimer>
 #include <deque>
@@ -27,6 +26,7 @@
 #include "avatar/options.h"
 #include "avatar_server/server.h"
 #include "core/api_error.h"
+#include "core/dir_lock.h"
 #include "jobs/job_record.h"
 #include "jobs/job_store.h"
 #include "jobs/render_worker.h"
@@ -104,7 +104,7 @@ class JobService : public QObject {
   ServiceConfig config_;
   std::shared_ptr<const avatar::Engine> engine_;
   JobStore store_;
-  std::unique_ptr<QLockFile> lock_;
+  DirLock lock_;
   std::map<std::string, JobRecord> jobs_;
   std::deque<std::string> pending_;
   std::set<std::string> reserved_;

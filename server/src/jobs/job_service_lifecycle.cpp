@@ -35,15 +35,9 @@ std::optional<ApiError> JobService::open() {
     return ApiError::make("OutputNotWritable", config_.dataDir, "cannot create the data directory");
   }
   config_.dataDir = QFileInfo(qs(config_.dataDir)).canonicalFilePath().toStdString();
-  lock_ = std::make_unique<QLockFile>(qs(config_.dataDir + "/.lock"));
-  lock_->setStaleLockTime(0);  // stale only when the holder's process is gone
-  if (!lock_->tryLock(0)) {
-    qint64 pid = 0;
-    QString host, app;
-    lock_->getLockInfo(&pid, &host, &app);
-    return ApiError::make("Internal", config_.dataDir,
-                          "data directory is in use by another server (pid " + std::to_string(pid) +
-                              "); give each server its own --data-dir");
+  std::string lockError;
+  if (!lock_.acquire(config_.dataDir, &lockError)) {
+    return ApiError::make("Internal", config_.dataDir, lockError);
   }
   if (auto err = store_.open(config_.dataDir + "/jobs.sqlite")) return err;
   std::vector<JobRecord> loaded;
@@ -146,7 +140,7 @@ void JobService::shutdown() {
   workers_.clear();  // joins; their last outcomes are queued calls to this object
   QCoreApplication::sendPostedEvents(this);
   store_.close();
-  if (lock_) lock_->unlock();
+  lock_.release();
 }
 
 void JobService::removeOutput(const JobRecord& job) {

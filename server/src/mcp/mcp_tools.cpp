@@ -30,8 +30,9 @@ Json annotationsFor(const CommandDef& c) {
 }  // namespace
 
 std::string snakeCaseCode(const std::string& code) {
-  return argName(std::string(1, char(std::tolower(code[0]))) + code.substr(1),
-                 avatar::JsonNameStyle::Snake);
+  std::string lowered = code;
+  if (!lowered.empty()) lowered[0] = char(std::tolower(static_cast<unsigned char>(lowered[0])));
+  return argName(lowered, avatar::JsonNameStyle::Snake);
 }
 
 Json toolErrorResult(const std::string& code, const std::string& message) {

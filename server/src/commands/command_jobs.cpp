@@ -166,7 +166,7 @@ CommandResult runHealth(const Json&, CommandContext& ctx) {
   const auto& cfg = jobs.config();
   const int64_t freeBytes = jobs.freeDiskBytes();
   const bool storeOk = jobs.storeHealthy();
-  const bool queueOk = s.queued < cfg.maxQueuedJobs;
+  const bool queueOk = s.queued < cfg.maxQueuedJobs || s.running < cfg.workers;
   const bool diskOk = freeBytes >= cfg.minFreeDiskBytes;
   const Json checks = {
       {"jobStore", {{"ok", storeOk}, {"detail", storeOk ? "answering" : "not answering"}}},

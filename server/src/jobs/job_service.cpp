@@ -49,7 +49,9 @@ void JobService::discardReservedJob(const std::string& jobId) {
 
 std::optional<ApiError> JobService::submit(SubmitSpec spec, JobRecord* out) {
   if (shuttingDown_) return ApiError::make("ShuttingDown", "", "the server is shutting down");
-  if (int(pending_.size()) >= config_.maxQueuedJobs) {
+  int idleWorkers = 0;
+  for (const auto& w : workers_) idleWorkers += w->busy() ? 0 : 1;
+  if (int(pending_.size()) >= config_.maxQueuedJobs + idleWorkers) {
     return ApiError::make("QueueFull", "",
                           "the render queue is full (" + std::to_string(config_.maxQueuedJobs) +
                               " jobs waiting); retry later");

@@ -255,5 +255,31 @@ class RestApiTest(unittest.TestCase):
         self.assertRegex(text, r'avatar_jobs\{state="succeeded"\} [1-9]')
 
 
+class QueueLimitTest(unittest.TestCase):
+    def test_full_queue_answers_503_and_not_ready(self):
+        require_binary_and_testdata(self)
+        base, root = make_workspace("rest-queue")
+        make_long_audio(os.path.join(root, "long.wav"), 40)
+        server = Server(base, "--input-root", root, "--max-queue", "1").start()
+        try:
+            long_job = server.submit(small_request(root, audioPath="long.wav", width=512, height=512))
+            server.wait_processing(long_job, min_progress=0.0)
+            waiting = server.submit(small_request(root))
+            r = server.request("POST", "/render", small_request(root))
+            self.assertEqual(r.status, 503, r)
+            self.assertEqual(r.json()["error"]["code"], "QueueFull")
+            self.assertEqual(r.headers["retry-after"], "5")
+            ready = server.request("GET", "/health/ready")
+            self.assertEqual(ready.status, 503)
+            self.assertEqual(ready.json()["status"], "not_ready")
+            self.assertFalse(ready.json()["checks"]["queue"]["ok"])
+            server.request("DELETE", f"/jobs/{long_job}")
+            self.assertEqual(server.wait_job(waiting)["state"], "succeeded")
+            self.assertEqual(server.request("GET", "/health/ready").status, 200)
+        finally:
+            server.stop()
+            shutil.rmtree(base, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()

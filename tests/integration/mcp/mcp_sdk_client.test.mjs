@@ -322,6 +322,24 @@ describe('avatar-renderer mcp over raw stdio', { skip: missing }, () => {
     assert.equal(raw.lines.length, 0, 'nothing else on stdout');
     assert.match(raw.stderr(), /MCP server ready/);
   });
+
+  test('SIGTERM cancels the render in flight and exits', async () => {
+    const dataDir = path.join(work, 'term-data');
+    const raw = startRaw(dataDir);
+    const long = writeToneWav(path.join(work, 'term.wav'), 60);
+    raw.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call',
+      params: { name: 'render_avatar', _meta: { progressToken: 'p' },
+                arguments: { avatar_path: FACE, audio_path: long, width: 512, height: 512 } } }));
+    for (;;) {  // wait until the render itself runs
+      const [note] = await raw.next();
+      if (note.method === 'notifications/progress' && note.params.progress >= 0.15) break;
+    }
+    raw.child.kill('SIGTERM');
+    assert.equal(await raw.exited, 0);
+    assert.deepEqual(filesUnder(dataDir, '.mp4'), []);
+    assert.deepEqual(filesUnder(dataDir, '.part'), []);
+    assert.match(raw.stderr(), /cancelled/);
+  });
 });
 
 after(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -1,6 +1,8 @@
 #include "http/http_message.h"
 
+#include <QDateTime>
 #include <QHttpServerRequest>
+#include <QLocale>
 
 #include "avatar/version.h"
 
@@ -95,6 +97,23 @@ QByteArray reasonPhrase(int status) {
   }
 }
 
+namespace {
+
+// IMF-fixdate (RFC 9110), recomputed at most once per second.
+QByteArray httpDate() {
+  static qint64 cachedSecond = -1;
+  static QByteArray cached;
+  const QDateTime now = QDateTime::currentDateTimeUtc();
+  if (now.toSecsSinceEpoch() != cachedSecond) {
+    cachedSecond = now.toSecsSinceEpoch();
+    cached =
+        QLocale::c().toString(now, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1();
+  }
+  return cached;
+}
+
+}  // namespace
+
 QByteArray responseHead(const HttpResponse& r, qint64 contentLength, bool keepAlive) {
   static const QByteArray server =
       QByteArrayLiteral("avatar-renderer/") + QByteArray(avatar::versionString());
@@ -102,6 +121,7 @@ QByteArray responseHead(const HttpResponse& r, qint64 contentLength, bool keepAl
   head.reserve(256);
   head += "HTTP/1.1 " + QByteArray::number(r.status) + ' ' + reasonPhrase(r.status) + "\r\n";
   head += "Server: " + server + "\r\n";
+  head += "Date: " + httpDate() + "\r\n";
   if (!r.contentType.isEmpty()) head += "Content-Type: " + r.contentType + "\r\n";
   head += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
   head += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";

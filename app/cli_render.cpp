@@ -12,6 +12,7 @@
 #include "avatar/log.h"
 #include "avatar/options_json.h"
 #include "avatar/session.h"
+#include "avatar/visemes.h"
 #include "cli_args.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -58,6 +59,8 @@ void addFlags(ArgParser& p) {
   p.add({"still", "", false, "", "Same as --head-motion still."});
   p.add({"driver-video", "", true, "FILE", "Driving video for head motion (FOMM)."});
   p.add({"visemes", "", true, "FILE", "Viseme track: Rhubarb JSON/TSV, TextGrid, seed JSON."});
+  p.add({"export-visemes", "", true, "FILE",
+         "Write the viseme track used (.json Rhubarb JSON, .tsv)."});
   for (const auto& f : avatar::renderFieldInfo()) {
     if (f.requestField) continue;
     std::string help = f.description;
@@ -138,6 +141,36 @@ ProgressMode progressMode(const ArgParser& p, bool* ok) {
   return ProgressMode::None;
 }
 
+// Analyses (first 10% of the bar), exports the viseme track if asked, then
+// renders (the rest). Output problems are refused before any analysis.
+avatar::Status renderWithSession(std::shared_ptr<const avatar::Engine> engine,
+                                 const avatar::RenderRequest& request,
+                                 const std::optional<std::string>& visemesOut,
+                                 ProgressPrinter& printer, const avatar::StopToken& stop) {
+  if (avatar::Status s = avatar::checkRenderOutput(request); !s) return s;
+  if (visemesOut && *visemesOut == request.outputPath) {
+    return avatar::Status::error(avatar::ErrorCode::OutputSameAsInput, *visemesOut,
+                                 "--export-visemes and --output name the same file");
+  }
+  std::unique_ptr<avatar::Session> session;
+  avatar::ProgressRange analysing(&printer, 0.0, 0.1);
+  if (avatar::Status s = avatar::Session::open(engine, request, &session, &analysing, &stop); !s) {
+    return s;
+  }
+  if (visemesOut) {
+    if (avatar::Status s = avatar::saveVisemeTrack(*visemesOut, avatar::VisemeFormat::Auto,
+                                                   session->visemes(), request.audioPath);
+        !s) {
+      return s;
+    }
+  }
+  avatar::ProgressRange rendering(&printer, 0.1, 1.0);
+  avatar::RenderResult result;
+  if (avatar::Status s = session->renderVideo(&result, &rendering, &stop); !s) return s;
+  printer.success(result);
+  return avatar::Status::ok();
+}
+
 }  // namespace
 
 int runRender(int argc, char** argv) {
@@ -197,13 +230,12 @@ int runRender(int argc, char** argv) {
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   printer.start(request);
-  avatar::RenderResult result;
-  const avatar::Status s = avatar::renderVideo(engine, request, &result, &printer, &stop);
+  const avatar::Status s =
+      renderWithSession(engine, request, p.value("export-visemes"), printer, stop);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   gStop = nullptr;
   if (!s) return reportFailure(printer, s);
-  printer.success(result);
   return kExitOk;
 }
 

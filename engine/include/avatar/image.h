@@ -2,6 +2,7 @@
 // no FFmpeg types in public headers).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -14,7 +15,7 @@ struct Image {
   std::vector<uint8_t> rgb;
 
   bool empty() const { return width <= 0 || height <= 0; }
-  const uint8_t* pixel(int x, int y) const { return rgb.data() + (size_t(y) * width + x) * 3; }
+  const uint8_t* pixel(int x, int y) const { return rgb.data() + (std::size_t(y) * width + x) * 3; }
 };
 
 // Mono float samples in [-1,1].

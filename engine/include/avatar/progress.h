@@ -34,6 +34,21 @@ class StopToken {
   std::atomic<bool> stop_{false};
 };
 
+// Maps a job's 0..1 onto [from, to] of another sink, e.g. Session::open
+// onto 0..0.1 and Session::renderVideo onto 0.1..1 of one progress bar.
+class ProgressRange final : public ProgressSink {
+ public:
+  ProgressRange(ProgressSink* target, double from, double to)
+      : target_(target), from_(from), to_(to) {}
+  void onProgress(double overall, std::string_view stage, double stageFraction) override {
+    if (target_) target_->onProgress(from_ + (to_ - from_) * overall, stage, stageFraction);
+  }
+
+ private:
+  ProgressSink* target_;
+  double from_, to_;
+};
+
 struct ProgressStage {
   std::string name;
   double weight = 1.0;  // relative share of the whole job

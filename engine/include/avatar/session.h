@@ -21,6 +21,7 @@
 #include "avatar/options.h"
 #include "avatar/progress.h"
 #include "avatar/status.h"
+#include "avatar/visemes.h"
 
 namespace avatar {
 
@@ -63,6 +64,11 @@ class Session {
   const Image& sourceImage() const;
   // The 16 kHz mono analysis track.
   const AudioSamples& analysisAudio() const;
+  // The mouth shapes the built-in renderer follows: estimated from the audio,
+  // or read from request().visemeTrackPath. Empty for the still backend.
+  const VisemeTrack& visemes() const;
+  // Loudness per video frame, 0..1.
+  const std::vector<float>& loudness() const;
 
   // Applies new options; re-runs only the affected analysis.
   Status setOptions(const RenderOptions& options);
@@ -81,6 +87,10 @@ class Session {
   explicit Session(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The checks renderVideo makes on request.outputPath before any work: a known
+// video extension, an existing writable directory, not one of the inputs.
+Status checkRenderOutput(const RenderRequest& request);
 
 // Convenience: Session::open + renderVideo, with one progress scale for both.
 Status renderVideo(std::shared_ptr<const Engine> engine, const RenderRequest& request,

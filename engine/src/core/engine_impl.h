@@ -1,6 +1,7 @@
 // Engine internals shared by the pipeline (not a public header).
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -8,6 +9,9 @@
 #include "avatar/engine.h"
 
 namespace avatar {
+namespace detail {
+struct FaceModels;  // face/face_models.h
+}
 
 struct Engine::Impl {
   EngineConfig config;
@@ -17,6 +21,12 @@ struct Engine::Impl {
 
   // Path of a model's first file, or empty with *why set when not installed.
   std::string modelFile(const std::string& id, size_t fileIndex, std::string* why) const;
+
+  // Face detection/landmark nets, loaded once on first use; safe to call from
+  // any thread. Defined in face/face_models.cpp.
+  const detail::FaceModels& faceModels() const;
+  mutable std::once_flag faceModelsOnce;
+  mutable std::shared_ptr<const detail::FaceModels> faceModelsLoaded;
 };
 
 }  // namespace avatar

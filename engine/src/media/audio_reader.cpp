@@ -1,4 +1,5 @@
 #include "media/audio_reader.h"
+#include "media/ffmpeg_log.h"
 
 #include <algorithm>
 
@@ -25,6 +26,7 @@ std::string streamSummary(const AVFormatContext* fmt) {
 }  // namespace
 
 Status AudioReader::open(const std::string& path, int outRate, int outChannels) {
+  installFfmpegLogBridge();
   path_ = path;
   AVFormatContext* raw = nullptr;
   if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) {

@@ -184,6 +184,24 @@ ImageHeader parseBmp(const uint8_t* d, size_t n) {
 
 }  // namespace
 
+bool stripPngColourProfile(const uint8_t* d, size_t n, std::vector<uint8_t>* out) {
+  static const uint8_t kPng[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  out->clear();
+  if (n < 8 || std::memcmp(d, kPng, 8) != 0) return false;
+  out->reserve(n);
+  out->insert(out->end(), d, d + 8);
+  size_t off = 8;
+  while (off + 12 <= n) {
+    const uint32_t len = be32(d + off);
+    if (size_t(len) > n - off - 12) break;
+    const size_t chunk = 12 + size_t(len);
+    if (std::memcmp(d + off + 4, "iCCP", 4) != 0) out->insert(out->end(), d + off, d + off + chunk);
+    off += chunk;
+  }
+  out->insert(out->end(), d + off, d + n);  // whatever follows (truncated data stays truncated)
+  return true;
+}
+
 int exifOrientationFromTiff(const uint8_t* data, size_t size) {
   int orientation = 1;
   readTiffIfd0(data, size, nullptr, nullptr, &orientation);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace avatar::detail {
 
@@ -19,6 +20,11 @@ struct ImageHeader {
 
 // Never throws; unknown or malformed data gives format "" or width/height 0.
 ImageHeader parseImageHeader(const uint8_t* data, size_t size);
+
+// A PNG without its iCCP (colour profile) chunks. We assume sRGB, and libpng
+// prints warnings about some profiles straight to stderr, which would break
+// machine-readable stderr. Returns false (leaving *out empty) if not a PNG.
+bool stripPngColourProfile(const uint8_t* data, size_t size, std::vector<uint8_t>* out);
 
 // Orientation tag (0x0112) from a TIFF-structured block (EXIF payload or a
 // TIFF file); 1 when absent or malformed.

@@ -93,6 +93,10 @@ Status loadImage(const std::string& path, Image* out, ImageInfo* info, uint32_t 
   if (Status s = checkHeader(path, h); !s) return s;
 
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+  if (h.format == "png") {
+    std::vector<uint8_t> stripped;
+    if (detail::stripPngColourProfile(bytes.data(), bytes.size(), &stripped)) bytes.swap(stripped);
+  }
   cv::Mat decoded;
   try {
     decoded = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);

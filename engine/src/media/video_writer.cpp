@@ -1,4 +1,5 @@
 #include "media/video_writer.h"
+#include "media/ffmpeg_log.h"
 
 #include <filesystem>
 
@@ -62,6 +63,7 @@ Status VideoWriter::State::encode(AVCodecContext* enc, AVStream* st, AVFrame* fr
 }
 
 Status VideoWriter::open(const VideoWriterConfig& config) {
+  installFfmpegLogBridge();
   State& s = *s_;
   s.cfg = config;
   if (config.width < 16 || config.height < 16 || config.width % 2 || config.height % 2) {

@@ -37,9 +37,7 @@ Status chooseBackends(const Engine& engine, const RenderOptions& o, BackendChoic
       break;
     case LipSyncBackend::Auto:
     case LipSyncBackend::Builtin:
-      c.lipSync = "still";
-      c.notes.push_back(
-          "the built-in talking head is not part of this build yet: rendering the still photo");
+      c.lipSync = "builtin";
       break;
   }
   if (o.enhancer == Enhancer::Gfpgan) {

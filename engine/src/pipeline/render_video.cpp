@@ -4,6 +4,7 @@
 #include "avatar/log.h"
 #include "media/input_checks.h"
 #include "media/video_writer.h"
+#include "pipeline/frame_pipeline.h"
 #include "pipeline/session_impl.h"
 
 namespace avatar {
@@ -15,15 +16,10 @@ double secondsSince(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-Status checkOutput(const RenderRequest& r) {
-  return detail::checkOutputPath(r.outputPath,
-                                 {r.imagePath, r.audioPath, r.driverVideoPath, r.visemeTrackPath});
-}
-
 Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken* stop,
                  RenderResult* result) {
   const RenderRequest& req = impl.request;
-  if (Status s = checkOutput(req); !s) return s;
+  if (Status s = checkRenderOutput(req); !s) return s;
   progress.begin("render");
   const auto t0 = Clock::now();
   detail::VideoWriterConfig cfg;
@@ -40,6 +36,7 @@ Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken*
   if (Status s = writer.open(cfg); !s) return s;
 
   const int n = impl.info.frameCount;
+  detail::FramePipeline frames(*impl.renderer, n, stop);
   cv::Mat frame;
   for (int i = 0; i < n; ++i) {
     if (stop && stop->stopRequested()) {
@@ -47,9 +44,15 @@ Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken*
       return Status::error(ErrorCode::Cancelled, req.outputPath,
                            "render cancelled; partial output removed");
     }
-    if (Status s = impl.renderer->render(i, frame); !s) {
+    if (!frames.next(frame)) {
       writer.abort();
-      return s;
+      if (stop && stop->stopRequested()) {
+        return Status::error(ErrorCode::Cancelled, req.outputPath,
+                             "render cancelled; partial output removed");
+      }
+      Status s = frames.status();
+      return s ? Status::error(ErrorCode::Internal, "renderer", "stopped before the last frame")
+               : s;
     }
     if (Status s = writer.writeFrame(frame.data, int(frame.step)); !s) return s;
     progress.update(double(i + 1) / n);
@@ -69,6 +72,11 @@ Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken*
 
 }  // namespace
 
+Status checkRenderOutput(const RenderRequest& r) {
+  return detail::checkOutputPath(r.outputPath,
+                                 {r.imagePath, r.audioPath, r.driverVideoPath, r.visemeTrackPath});
+}
+
 Status Session::renderVideo(RenderResult* result, ProgressSink* progress, const StopToken* stop) {
   ProgressMerger merger(progress, {{"render", 1.0}});
   Status s = renderAll(*impl_, merger, stop, result);
@@ -79,7 +87,7 @@ Status Session::renderVideo(RenderResult* result, ProgressSink* progress, const 
 Status renderVideo(std::shared_ptr<const Engine> engine, const RenderRequest& request,
                    RenderResult* result, ProgressSink* progress, const StopToken* stop) {
   // Refuse a bad output path before the analysis, not after it.
-  if (Status s = checkOutput(request); !s) return s;
+  if (Status s = checkRenderOutput(request); !s) return s;
   ProgressMerger merger(progress, detail::jobStages());
   const auto t0 = Clock::now();
   std::unique_ptr<Session::Impl> impl;

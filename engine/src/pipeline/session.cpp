@@ -62,6 +62,18 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   info.notes.clear();
   info.fps = o.fps;
   info.frameCount = std::max(1, int(std::ceil(info.audioDurationSec * o.fps - 1e-6)));
+
+  detail::BackendChoice choice;
+  if (Status s = detail::chooseBackends(*engine, o, &choice); !s) return s;
+  const bool needsFace = choice.lipSync != "still";
+  if (needsFace) {
+    if (Status s = analyseFaceCached(); !s) return s;
+  }
+  progress.update(0.5);
+  if (stop && stop->stopRequested()) return Status::error(ErrorCode::Cancelled, "job", "cancelled");
+  if (Status s = analyseSpeechCached(); !s) return s;
+  progress.update(0.8);
+
   const cv::Point2d focus = info.face.found
                                 ? cv::Point2d(info.face.box.x + info.face.box.width / 2,
                                               info.face.box.y + info.face.box.height / 2)
@@ -71,13 +83,10 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   info.height = geometry.height;
   for (const auto& n : geometry.notes) info.notes.push_back(n);
   baseFrame = detail::composeFrame(detail::imageView(source), geometry, o.backgroundRgb);
-
-  detail::BackendChoice choice;
-  if (Status s = detail::chooseBackends(*engine, o, &choice); !s) return s;
   for (const auto& n : choice.notes) info.notes.push_back(n);
   info.lipSyncBackend = choice.lipSync;
   info.enhancer = choice.enhancer;
-  renderer = std::make_unique<detail::StillRenderer>(baseFrame);
+  if (Status s = buildRenderer(choice.lipSync); !s) return s;
   for (const auto& n : info.notes) log(LogLevel::Info, n);
   if (stop && stop->stopRequested()) return Status::error(ErrorCode::Cancelled, "job", "cancelled");
   progress.update(1.0);
@@ -111,6 +120,12 @@ const Image& Session::sourceImage() const {
 const AudioSamples& Session::analysisAudio() const {
   return impl_->audio;
 }
+const VisemeTrack& Session::visemes() const {
+  return impl_->speech.visemes;
+}
+const std::vector<float>& Session::loudness() const {
+  return impl_->speech.envelope;
+}
 
 Status Session::setOptions(const RenderOptions& options) {
   if (Status s = validateRenderOptions(options); !s) return s;
@@ -124,6 +139,7 @@ Status Session::setOptions(const RenderOptions& options) {
       impl_->request.options = previous;
       return s;
     }
+    impl_->analysedFaceIndex = -2;
   }
   ProgressMerger merger(nullptr, detail::jobStages());
   if (Status s = impl_->prepare(merger, nullptr); !s) {

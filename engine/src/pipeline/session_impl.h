@@ -6,6 +6,7 @@
 #include <opencv2/core.hpp>
 
 #include "avatar/session.h"
+#include "avatar/visemes.h"
 #include "pipeline/frame_renderer.h"
 #include "pipeline/output_geometry.h"
 
@@ -21,10 +22,21 @@ struct Session::Impl {
   cv::Mat baseFrame;  // the photo placed in the output frame
   std::unique_ptr<detail::FrameRenderer> renderer;
 
+  // Analysis cached across setOptions(): redone only when its inputs change.
+  int analysedFaceIndex = -2;  // faceIndex info.face was found with
+  Status faceStatus;
+  SpeechAnalysis speech;  // envelope is per frame at speechFps
+  int speechFps = 0;
+
   // Decodes the inputs (stage "decode").
   Status decodeInputs(ProgressMerger& progress, const StopToken* stop);
   // Everything that depends on options: geometry, backends, renderer (stage "analyse").
   Status prepare(ProgressMerger& progress, const StopToken* stop);
+  // Face and speech analysis, reusing what is cached.
+  Status analyseFaceCached();
+  Status analyseSpeechCached();
+  // Builds the renderer for the chosen lip-sync backend.
+  Status buildRenderer(const std::string& backend);
 };
 
 namespace detail {

@@ -1,0 +1,203 @@
+// The live preview: the session, the playhead and the transport controls.
+#include <QAction>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QStatusBar>
+#include <QToolButton>
+#include <cmath>
+
+#include "EngineTypes.h"
+#include "ErrorText.h"
+#include "Icons.h"
+#include "MainWindow.h"
+#include "PlaybackClock.h"
+#include "PreviewController.h"
+#include "PreviewView.h"
+#include "SettingsPanel.h"
+#include "WaveformView.h"
+
+namespace studio {
+namespace {
+
+QString clockText(double seconds) {
+  const int ms = int(std::lround(std::max(0.0, seconds) * 1000));
+  return QStringLiteral("%1:%2.%3")
+      .arg(ms / 60000, 2, 10, QLatin1Char('0'))
+      .arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'))
+      .arg((ms % 1000) / 10, 2, 10, QLatin1Char('0'));
+}
+
+}  // namespace
+
+void MainWindow::connectPreview() {
+  connect(preview_, &PreviewController::openStarted, this, [this] {
+    busyBar_->setValue(0);
+    busyBar_->show();
+    previewView_->setBusyText(tr("Analysing face and speech…"));
+  });
+  connect(preview_, &PreviewController::openProgress, this,
+          [this](double fraction, const QString&) { busyBar_->setValue(int(fraction * 100)); });
+  connect(preview_, &PreviewController::sessionOpened, this, &MainWindow::onSessionOpened);
+  connect(preview_, &PreviewController::sessionFailed, this, [this](const avatar::Status& s) {
+    busyBar_->hide();
+    previewView_->setBusyText({});
+    previewView_->clearFrame();
+    showError(s, tr("The preview cannot be prepared."));
+    updateTransport();
+  });
+  connect(preview_, &PreviewController::optionsApplied, this,
+          [this](const avatar::SessionInfo&) { updateTransport(); });
+  connect(preview_, &PreviewController::optionsRejected, this,
+          [this](const avatar::Status& s, const avatar::RenderOptions& kept) {
+            settings_->setOptions(kept);
+            showError(s, tr("That setting cannot be used; the previous one is kept."));
+          });
+  connect(preview_, &PreviewController::frameReady, this, &MainWindow::onFrameReady);
+  connect(preview_, &PreviewController::frameFailed, this,
+          [this](const avatar::Status& s) { showError(s, tr("The preview frame failed.")); });
+
+  connect(clock_, &PlaybackClock::positionChanged, this, &MainWindow::onClockPosition);
+  connect(clock_, &PlaybackClock::playingChanged, this, [this](bool playing) {
+    QAction* play = actions_.value(QStringLiteral("play"));
+    play->setText(playing ? tr("&Pause") : tr("&Play"));
+    const QString icon = playing ? QStringLiteral("pause") : QStringLiteral("play");
+    play->setIcon(themedIcon(icon));
+    actionIcons_.insert(play, icon);
+  });
+  connect(clock_, &PlaybackClock::audioUnavailable, this, [this](const QString& reason) {
+    if (audioNoticeShown_) return;  // say it once
+    audioNoticeShown_ = true;
+    statusBar()->showMessage(reason, 10000);
+    audioState_->setToolTip(reason);
+  });
+  connect(waveform_, &WaveformView::seekRequested, this, &MainWindow::seekTo);
+  connect(playhead_, &QSlider::valueChanged, this, [this](int frame) {
+    const int fps = preview_->hasSession() ? preview_->info().fps : options().fps;
+    clock_->seek((frame + 0.5) / std::max(1, fps));
+  });
+}
+
+avatar::RenderOptions MainWindow::options() const {
+  avatar::RenderOptions o = settings_->options();
+  o.transcript = transcript_.toStdString();
+  return o;
+}
+
+void MainWindow::setOptions(const avatar::RenderOptions& options) {
+  settings_->setOptions(options);
+  transcript_ = QString::fromStdString(options.transcript);
+  preview_->setOptions(this->options());
+  if (!photo_.path.isEmpty()) showFaceResult();
+}
+
+void MainWindow::reopenSession() {
+  if (photoPath_.isEmpty() || audioPath_.isEmpty()) {
+    preview_->close();
+    updateTransport();
+    return;
+  }
+  avatar::RenderRequest request;
+  request.imagePath = toEnginePath(photoPath_);
+  request.audioPath = toEnginePath(audioPath_);
+  request.options = options();
+  preview_->requestFrame(frameAt(playheadSec_));
+  preview_->open(request);
+}
+
+void MainWindow::onSessionOpened(const avatar::SessionInfo& info) {
+  busyBar_->hide();
+  previewView_->setBusyText({});
+  QStringList notes;
+  for (const auto& n : info.notes) notes << fromUtf8(n);
+  sessionLabel_->setToolTip(notes.join(QLatin1Char('\n')));
+  if (!notes.isEmpty()) statusBar()->showMessage(notes.first(), 8000);
+  updateTransport();
+  preview_->requestFrame(frameAt(playheadSec_));
+}
+
+void MainWindow::onFrameReady(const QImage& frame, int index, double) {
+  const int count = preview_->info().frameCount;
+  previewView_->setFrame(frame, index, count);
+}
+
+int MainWindow::frameAt(double seconds) const {
+  const int fps = preview_->hasSession() ? preview_->info().fps : options().fps;
+  const int count = preview_->hasSession() ? preview_->info().frameCount : 0;
+  int frame = int(std::floor(seconds * fps + 1e-6));
+  if (count > 0) frame = std::min(frame, count - 1);
+  return std::max(0, frame);
+}
+
+void MainWindow::onClockPosition(double seconds) {
+  playheadSec_ = seconds;
+  waveform_->setPlayhead(seconds);
+  const int frame = frameAt(seconds);
+  {
+    const QSignalBlocker block(playhead_);
+    playhead_->setValue(frame);
+  }
+  const double total =
+      preview_->hasSession() ? preview_->info().audioDurationSec : audio_.durationSec;
+  timeLabel_->setText(clockText(seconds) + QStringLiteral(" / ") + clockText(total));
+  if (preview_->hasSession() &&
+      (frame != preview_->requestedFrame() || preview_->shownFrame() < 0)) {
+    preview_->requestFrame(frame);
+  }
+}
+
+void MainWindow::seekTo(double seconds) {
+  clock_->seek(seconds);
+}
+
+void MainWindow::stepFrames(int delta) {
+  if (!preview_->hasSession()) return;
+  const int fps = preview_->info().fps;
+  const int frame = std::clamp(frameAt(playheadSec_) + delta, 0, preview_->info().frameCount - 1);
+  clock_->pause();
+  clock_->seek((frame + 0.5) / fps);
+}
+
+void MainWindow::setShowOriginal(bool original) {
+  previewView_->setShowOriginal(original);
+  QAction* a = actions_.value(QStringLiteral("original"));
+  if (a->isChecked() != original) {
+    const QSignalBlocker block(a);
+    a->setChecked(original);
+  }
+}
+
+void MainWindow::updateTransport() {
+  const bool ready = preview_->hasSession();
+  const avatar::SessionInfo& info = preview_->info();
+  {
+    const QSignalBlocker block(playhead_);
+    playhead_->setRange(0, ready ? std::max(0, info.frameCount - 1) : 0);
+    playhead_->setPageStep(ready ? std::max(1, info.fps) : 1);
+    playhead_->setValue(frameAt(playheadSec_));
+  }
+  playhead_->setEnabled(ready);
+  actions_.value(QStringLiteral("play"))->setEnabled(!audioPath_.isEmpty());
+  for (const char* name : {"prevFrame", "nextFrame", "toStart"}) {
+    actions_.value(QLatin1String(name))->setEnabled(ready);
+  }
+  actions_.value(QStringLiteral("render"))
+      ->setEnabled(!photoPath_.isEmpty() && !audioPath_.isEmpty());
+  actions_.value(QStringLiteral("renderAs"))
+      ->setEnabled(!photoPath_.isEmpty() && !audioPath_.isEmpty());
+  const double total = ready ? info.audioDurationSec : audio_.durationSec;
+  timeLabel_->setText(clockText(playheadSec_) + QStringLiteral(" / ") + clockText(total));
+  if (ready) {
+    sessionLabel_->setText(tr("%1 × %2 · %3 fps · %4 frames · lip sync: %5")
+                               .arg(info.width)
+                               .arg(info.height)
+                               .arg(info.fps)
+                               .arg(info.frameCount)
+                               .arg(fromUtf8(info.lipSyncBackend)));
+  } else {
+    sessionLabel_->setText(preview_->isOpening() ? tr("Analysing…") : QString());
+  }
+}
+
+}  // namespace studio

@@ -75,7 +75,14 @@ def main():
         job = json.loads(body)["jobId"]
         while json.loads(request(warm, "GET", f"/jobs/{job}")[1])["state"] != "processing":
             time.sleep(0.05)
-        time.sleep(2)  # the render's own buffers settle first (~100 MiB at 512x512)
+        # The render's own memory settles first (~160 MiB at 512x512): wait until
+        # the server's RSS is steady, so the run measures the HTTP side.
+        settle_end, last, steady = time.time() + 20, rss(proc.pid), 0
+        while time.time() < settle_end and steady < 4:
+            time.sleep(0.5)
+            now = rss(proc.pid)
+            steady = steady + 1 if abs(now - last) < (1 << 20) else 0
+            last = now
         rss_before = rss(proc.pid)
 
         latencies, errors, lock = [], [0], threading.Lock()

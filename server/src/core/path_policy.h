@@ -30,7 +30,6 @@ class PathPolicy {
                                            std::string* resolved) const;
 
   const std::vector<std::string>& roots() const { return roots_; }
-  bool restricted() const { return !roots_.empty() || !anyPath_; }
 
  private:
   bool underRoot(const std::string& canonical) const;

@@ -87,7 +87,6 @@ std::optional<ApiError> JobService::submit(SubmitSpec spec, JobRecord* out) {
   jobs_[job.id] = job;
   pending_.push_back(job.id);
   ++counters_.submittedTotal;
-  *out = job;
   avatar::log(avatar::LogLevel::Info, "job " + job.id + " queued (" + job.origin + ")");
   dispatch();
   *out = jobs_[job.id];

@@ -1,0 +1,18 @@
+# Installs the pinned MCP SDK (npm ci) unless node_modules already holds it.
+file(READ ${DIR}/package.json manifest)
+string(JSON wanted GET ${manifest} dependencies @modelcontextprotocol/sdk)
+set(installed_json ${DIR}/node_modules/@modelcontextprotocol/sdk/package.json)
+if(EXISTS ${installed_json})
+  file(READ ${installed_json} installed)
+  string(JSON have GET ${installed} version)
+  if(have STREQUAL wanted)
+    message(STATUS "@modelcontextprotocol/sdk ${have} already installed")
+    return()
+  endif()
+endif()
+message(STATUS "npm ci --no-audit --no-fund in ${DIR}")
+execute_process(COMMAND ${NPM} ci --no-audit --no-fund WORKING_DIRECTORY ${DIR}
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "npm ci failed (${rc}): the MCP SDK tests need the npm registry once")
+endif()

@@ -112,14 +112,7 @@ class FaceLandmarkNet final : public LandmarkNet {
 }  // namespace
 
 std::unique_ptr<LandmarkNet> loadLandmarkNet(const std::string& manifestPath, std::string* error) {
-  auto net = std::make_unique<FaceLandmarkNet>();
-  const bool ok = detail::guarded("landmark net", error, [&] {
-    tf::WeightMap w;
-    if (!w.load(manifestPath, error)) return false;
-    net->load(w);
-    return true;
-  });
-  return ok ? std::move(net) : nullptr;
+  return tf::loadFromManifest<FaceLandmarkNet>("landmark net", manifestPath, error);
 }
 
 }  // namespace avatar::nets

@@ -166,14 +166,7 @@ class SsdMobilenetV1 final : public FaceDetectorNet {
 
 std::unique_ptr<FaceDetectorNet> loadSsdMobilenetV1(const std::string& manifestPath,
                                                     std::string* error) {
-  auto net = std::make_unique<SsdMobilenetV1>();
-  const bool ok = detail::guarded("ssd mobilenet v1", error, [&] {
-    tf::WeightMap w;
-    if (!w.load(manifestPath, error)) return false;
-    net->load(w);
-    return true;
-  });
-  return ok ? std::move(net) : nullptr;
+  return tf::loadFromManifest<SsdMobilenetV1>("ssd mobilenet v1", manifestPath, error);
 }
 
 }  // namespace avatar::nets

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -56,5 +57,23 @@ struct SeparableConv {
   void load(const WeightMap& w, const std::string& prefix, int64_t in, int64_t out);
   torch::Tensor forwardSame(const torch::Tensor& x, int64_t stride) const;
 };
+
+// Builds a net of type Net from a tfjs manifest: reads the weights, lets
+// Net::load(WeightMap&) consume them, and turns any failure into nullptr plus
+// "<what>: <reason>" in *error.
+template <typename Net>
+std::unique_ptr<Net> loadFromManifest(const char* what, const std::string& manifestPath,
+                                      std::string* error) {
+  auto net = std::make_unique<Net>();
+  try {
+    WeightMap w;
+    if (!w.load(manifestPath, error)) return nullptr;
+    net->load(w);
+  } catch (const std::exception& e) {
+    *error = std::string(what) + ": " + e.what();
+    return nullptr;
+  }
+  return net;
+}
 
 }  // namespace avatar::nets::tf

@@ -106,14 +106,7 @@ class TinyFaceDetector final : public FaceDetectorNet {
 
 std::unique_ptr<FaceDetectorNet> loadTinyFaceDetector(const std::string& manifestPath,
                                                       std::string* error) {
-  auto net = std::make_unique<TinyFaceDetector>();
-  const bool ok = detail::guarded("tiny face detector", error, [&] {
-    tf::WeightMap w;
-    if (!w.load(manifestPath, error)) return false;
-    net->load(w);
-    return true;
-  });
-  return ok ? std::move(net) : nullptr;
+  return tf::loadFromManifest<TinyFaceDetector>("tiny face detector", manifestPath, error);
 }
 
 }  // namespace avatar::nets

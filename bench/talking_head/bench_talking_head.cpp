@@ -80,7 +80,6 @@ int main(int argc, char** argv) {
   if (memoryMinutes > 0) {
     r.audioPath = longSpeech(speech, memoryMinutes * 60.0, dir);
     r.outputPath = (dir / "memory.mp4").string();
-    r.options.preset = "veryfast";
     const auto t0 = Clock::now();
     avatar::RenderResult result;
     if (avatar::Status s = avatar::renderVideo(engine, r, &result); !s) {

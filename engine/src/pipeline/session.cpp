@@ -131,8 +131,10 @@ Status Session::setOptions(const RenderOptions& options) {
   if (Status s = validateRenderOptions(options); !s) return s;
   const RenderOptions previous = impl_->request.options;
   impl_->request.options = options;
-  if (options.backgroundRgb != previous.backgroundRgb) {
-    // The photo's alpha was flattened onto the old background: reload it.
+  // A photo with alpha was flattened onto the old background: reload it (an
+  // opaque photo is unchanged, so its face analysis stays valid).
+  if (options.backgroundRgb != previous.backgroundRgb && impl_->info.image.channels != 1 &&
+      impl_->info.image.channels != 3) {
     if (Status s = loadImage(impl_->request.imagePath, &impl_->source, &impl_->info.image,
                              options.backgroundRgb);
         !s) {

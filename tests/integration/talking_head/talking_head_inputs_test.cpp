@@ -126,6 +126,43 @@ TEST_F(TalkingHeadInputs, GrayscalePhotoTalks) {
   EXPECT_NE(first.rgb, loudest.rgb);
 }
 
+TEST_F(TalkingHeadInputs, BackgroundChangeRecompositesATransparentPhotoOnly) {
+  // alice.png with its top-left corner made transparent.
+  cv::Mat bgr = cv::imread(avatar_test::testdata("faces/alice.png")), bgra;
+  cv::cvtColor(bgr, bgra, cv::COLOR_BGR2BGRA);
+  bgra(cv::Rect(0, 0, 80, 80)).setTo(cv::Scalar(0, 0, 0, 0));
+  const std::string clear = dir_.file("corner-clear.png");
+  cv::imwrite(clear, bgra);
+  RenderOptions white;
+  white.backgroundRgb = 0xFFFFFF;
+  RenderOptions black = white;
+  black.backgroundRgb = 0x000000;
+
+  std::unique_ptr<Session> s;
+  ASSERT_TRUE(open(clear, audio_, &s, white));
+  EXPECT_EQ(s->info().image.channels, 4);
+  Image before, after;
+  ASSERT_TRUE(s->renderFrame(0, &before));
+  ASSERT_TRUE(s->setOptions(black));
+  ASSERT_TRUE(s->renderFrame(0, &after));
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_GE(before.pixel(4, 4)[c], 245) << "white behind the transparent corner";
+    EXPECT_LE(after.pixel(4, 4)[c], 10) << "black behind the transparent corner after the change";
+  }
+  EXPECT_TRUE(s->info().face.found);
+
+  // An opaque photo: the same frame and the same face analysis.
+  std::unique_ptr<Session> opaque;
+  ASSERT_TRUE(open(avatar_test::testdata("faces/alice.png"), audio_, &opaque, white));
+  const RectF box = opaque->info().face.box;
+  ASSERT_TRUE(opaque->renderFrame(0, &before));
+  ASSERT_TRUE(opaque->setOptions(black));
+  ASSERT_TRUE(opaque->renderFrame(0, &after));
+  EXPECT_EQ(before.rgb, after.rgb);
+  EXPECT_EQ(opaque->info().face.box.x, box.x);
+  EXPECT_EQ(opaque->info().face.box.width, box.width);
+}
+
 TEST_F(TalkingHeadInputs, PureSilenceMakesAVideoWithTheMouthClosed) {
   const std::string silence = dir_.file("silence.wav");
   ASSERT_TRUE(avatar_test::run("sox -n -r 16000 -c 1 -b 16 " + silence + " trim 0.0 3.0"));

@@ -23,7 +23,7 @@ APT_PACKAGES=(
   libtorch-dev python3-torch
   # Debian's LibTorch links the reference BLAS by default; OpenBLAS (the
   # OpenMP build, sharing LibTorch's thread pool) makes its convolutions
-  # ~10x faster on CPU (Wav2Lip 500 -> 48 ms a frame on 2 cores).
+  # ~10x faster on CPU (Wav2Lip 486 -> 48 ms a frame on 2 cores).
   libopenblas0-openmp
   libopencv-dev opencv-data
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg

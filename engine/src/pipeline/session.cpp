@@ -131,10 +131,9 @@ Status Session::setOptions(const RenderOptions& options) {
   if (Status s = validateRenderOptions(options); !s) return s;
   const RenderOptions previous = impl_->request.options;
   impl_->request.options = options;
-  // A photo with alpha was flattened onto the old background: reload it (an
-  // opaque photo is unchanged, so its face analysis stays valid).
-  if (options.backgroundRgb != previous.backgroundRgb && impl_->info.image.channels != 1 &&
-      impl_->info.image.channels != 3) {
+  // Only a photo with alpha (4 channels) is composited over the background:
+  // reload it. An opaque photo is unchanged and keeps its face analysis.
+  if (options.backgroundRgb != previous.backgroundRgb && impl_->info.image.channels == 4) {
     if (Status s = loadImage(impl_->request.imagePath, &impl_->source, &impl_->info.image,
                              options.backgroundRgb);
         !s) {

@@ -55,7 +55,7 @@ int runModels(int argc, char** argv) {
                                {"howToGet", m.howToGet},
                                {"files", files}});
     }
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   std::printf("Models directory: %s\n\n", engine->modelsDir().c_str());

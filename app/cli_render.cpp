@@ -28,6 +28,24 @@ void onSignal(int) {
   if (gStop) gStop->requestStop();
 }
 
+// INT/TERM (Ctrl-C, kill), HUP (terminal closed) and PIPE (whoever reads
+// stderr went away, e.g. `| head`) all stop the render the same way: the
+// partial output is removed and the exit code is 130. With PIPE handled,
+// writes to a closed pipe fail with EPIPE instead of killing the process.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+
+void handleStopSignals(bool install) {
+  struct sigaction sa {};
+  sa.sa_handler = install ? onSignal : SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : kStopSignals) {
+    // SIGPIPE goes back to "ignored", not to "kill", once the render is over:
+    // the final report must not kill the process that is reporting.
+    if (!install && sig == SIGPIPE) sa.sa_handler = SIG_IGN;
+    sigaction(sig, &sa, nullptr);
+  }
+}
+
 std::string kebab(const std::string& camel) {
   std::string out;
   for (char c : camel) {
@@ -41,11 +59,17 @@ std::string kebab(const std::string& camel) {
   return out;
 }
 
-// Flags whose names differ from the JSON field they set.
-const std::map<std::string, std::string>& requestFlagFields() {
-  static const std::map<std::string, std::string> m = {
-      {"image", "avatarPath"},         {"audio", "audioPath"},    {"output", "outputPath"},
-      {"driver-video", "driverVideo"}, {"visemes", "visemeJson"},
+// Path flags and the request field each sets. Paths are bytes (a Latin-1
+// file name is legal on Linux) and JSON strings are UTF-8, so these go
+// straight into the request, never through JSON.
+using PathField = std::string avatar::RenderRequest::*;
+const std::map<std::string, PathField>& pathFlags() {
+  static const std::map<std::string, PathField> m = {
+      {"image", &avatar::RenderRequest::imagePath},
+      {"audio", &avatar::RenderRequest::audioPath},
+      {"output", &avatar::RenderRequest::outputPath},
+      {"driver-video", &avatar::RenderRequest::driverVideoPath},
+      {"visemes", &avatar::RenderRequest::visemeTrackPath},
   };
   return m;
 }
@@ -85,10 +109,8 @@ bool flagsToJson(const ArgParser& p, nlohmann::json* out, std::string* error) {
   static const auto fields = avatar::renderFieldInfo();
   for (const auto& f : fields) byFlag[kebab(f.name)] = &f;
   for (const auto& [flag, value] : p.ordered()) {
-    if (auto it = requestFlagFields().find(flag); it != requestFlagFields().end()) {
-      (*out)[it->second] = value;
-      continue;
-    }
+    if (pathFlags().count(flag)) continue;  // see applyPathFlags
+
     if (flag == "still") {
       (*out)["headMotion"] = "still";
       continue;
@@ -128,6 +150,14 @@ bool flagsToJson(const ArgParser& p, nlohmann::json* out, std::string* error) {
     }
   }
   return true;
+}
+
+void applyPathFlags(const ArgParser& p, avatar::RenderRequest* request) {
+  for (const auto& [flag, value] : p.ordered()) {
+    if (const auto it = pathFlags().find(flag); it != pathFlags().end()) {
+      request->*(it->second) = value;
+    }
+  }
 }
 
 ProgressMode progressMode(const ArgParser& p, bool* ok) {
@@ -209,9 +239,14 @@ int runRender(int argc, char** argv) {
   }
   nlohmann::json flags = nlohmann::json::object();
   if (!flagsToJson(p, &flags, &error)) return usageError("render", error);
-  if (avatar::Status s = avatar::mergeRenderRequest(flags.dump(), &request); !s) {
+  // Replace: a non-UTF-8 enum value becomes U+FFFD and fails validation
+  // with a message, instead of an exception.
+  if (avatar::Status s = avatar::mergeRenderRequest(
+          flags.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), &request);
+      !s) {
     return reportFailure(printer, s);
   }
+  applyPathFlags(p, &request);
   if (p.has("print-options")) {
     std::printf("%s\n", avatar::renderRequestToJson(request).c_str());
     return kExitOk;
@@ -227,13 +262,11 @@ int runRender(int argc, char** argv) {
   }
   avatar::StopToken stop;
   gStop = &stop;
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
+  handleStopSignals(true);
   printer.start(request);
   const avatar::Status s =
       renderWithSession(engine, request, p.value("export-visemes"), printer, stop);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  handleStopSignals(false);
   gStop = nullptr;
   if (!s) return reportFailure(printer, s);
   return kExitOk;

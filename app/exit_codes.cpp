@@ -43,6 +43,10 @@ int exitCodeFor(avatar::ErrorCode code) {
       return kExitCancelled;
     case ErrorCode::Internal:
       return kExitInternal;
+    case ErrorCode::InputTooLarge:
+      return 18;
+    case ErrorCode::InputTooLong:
+      return 19;
   }
   return kExitInternal;
 }

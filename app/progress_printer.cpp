@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "avatar/log.h"
+#include "avatar/utf8.h"
 
 namespace app {
 namespace {
@@ -26,6 +27,17 @@ std::string formatDuration(double sec) {
     std::snprintf(buf, sizeof buf, "%02d:%02d", s / 60, s % 60);
   }
   return buf;
+}
+
+// Every line is valid UTF-8 JSON whatever bytes paths and messages hold:
+// strings are made valid (invalid bytes shown as \xHH) where they are put
+// in, and the dump replaces anything left rather than throwing.
+std::string line(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string text(std::string_view s) {
+  return avatar::toValidUtf8(s);
 }
 
 double round3(double v) {
@@ -50,19 +62,19 @@ void ProgressPrinter::installLogSink() {
   if (mode_ != ProgressMode::Json) return;
   sinkInstalled_ = true;
   avatar::setLogSink([this](avatar::LogLevel level, std::string_view message) {
-    Json j = {{"event", "log"},
-              {"level", avatar::logLevelName(level)},
-              {"message", std::string(message)}};
-    writeLine(j.dump() + "\n");
+    Json j = {{"event", "log"}, {"level", avatar::logLevelName(level)}, {"message", text(message)}};
+    writeLine(line(j));
   });
 }
 
 void ProgressPrinter::start(const avatar::RenderRequest& r) {
   start_ = std::chrono::steady_clock::now();
   if (mode_ != ProgressMode::Json) return;
-  Json j = {
-      {"event", "start"}, {"image", r.imagePath}, {"audio", r.audioPath}, {"output", r.outputPath}};
-  writeLine(j.dump() + "\n");
+  Json j = {{"event", "start"},
+            {"image", text(r.imagePath)},
+            {"audio", text(r.audioPath)},
+            {"output", text(r.outputPath)}};
+  writeLine(line(j));
 }
 
 void ProgressPrinter::onProgress(double overall, std::string_view stage, double stageFraction) {
@@ -81,11 +93,11 @@ void ProgressPrinter::onProgress(double overall, std::string_view stage, double 
   if (mode_ == ProgressMode::Json) {
     Json j = {{"event", "progress"},
               {"progress", round3(overall)},
-              {"stage", std::string(stage)},
+              {"stage", text(stage)},
               {"stageProgress", round3(stageFraction)},
               {"elapsedSec", round3(elapsed)}};
     if (std::isfinite(eta)) j["etaSec"] = round3(eta);
-    writeLine(j.dump() + "\n");
+    writeLine(line(j));
     return;
   }
   constexpr int kWidth = 30;
@@ -103,13 +115,13 @@ void ProgressPrinter::success(const avatar::RenderResult& r) {
   const double elapsed = secondsSince(start_);
   if (mode_ == ProgressMode::Json) {
     Json j = {{"event", "success"},
-              {"output", r.outputPath},
+              {"output", text(r.outputPath)},
               {"frames", r.frameCount},
               {"durationSec", round3(r.durationSec)},
               {"videoEncoder", r.videoEncoder},
               {"elapsedSec", round3(elapsed)},
               {"notes", r.notes}};
-    writeLine(j.dump() + "\n");
+    writeLine(line(j));
   } else if (mode_ == ProgressMode::Bar) {
     char buf[512];
     std::snprintf(buf, sizeof buf, "%sWrote %s: %d frames, %.2f s, in %s\n", barDrawn_ ? "\n" : "",
@@ -125,9 +137,9 @@ void ProgressPrinter::failure(const avatar::Status& s, int exitCode) {
     Json j = {{"event", "failure"},
               {"code", avatar::errorCodeName(s.code())},
               {"exitCode", exitCode},
-              {"subject", s.subject()},
-              {"message", s.message()}};
-    writeLine(j.dump() + "\n");
+              {"subject", text(s.subject())},
+              {"message", text(s.message())}};
+    writeLine(line(j));
     return;
   }
   writeLine(std::string(barDrawn_ ? "\n" : "") + "error: " + s.message() + " [" +

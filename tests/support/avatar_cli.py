@@ -1,5 +1,6 @@
 """Helpers for integration tests that drive the real avatar-renderer binary."""
 
+import glob
 import json
 import os
 import shutil
@@ -54,6 +55,12 @@ def media_duration(path):
     return float(stream(info, "audio")["duration"])
 
 
+def part_files(out):
+    """Temporary files of the output `out`: <out>.<tag>.part (and the old <out>.part)."""
+    out = os.fsdecode(out)
+    return glob.glob(glob.escape(out) + ".part") + glob.glob(glob.escape(out) + ".*.part")
+
+
 def json_lines(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
@@ -72,4 +79,8 @@ class TempDirTestCase(unittest.TestCase):
 
     def assertNoOutput(self, out):
         self.assertFalse(os.path.exists(out), f"{out} must not exist")
-        self.assertFalse(os.path.exists(out + ".part"), f"{out}.part must not exist")
+        self.assertNoPartFiles(out)
+
+    def assertNoPartFiles(self, out):
+        """No temporary file of `out` (<out>.part or <out>.<tag>.part) is left."""
+        self.assertEqual(part_files(out), [], "no partial output may be left")

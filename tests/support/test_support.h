@@ -77,6 +77,21 @@ inline std::vector<unsigned char> readBytes(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Temporary files of the output `out`: <out>.<tag>.part (and <out>.part).
+inline int partialFiles(const std::string& out) {
+  const std::filesystem::path p(out);
+  const std::string prefix = p.filename().string() + ".";
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(
+           p.has_parent_path() ? p.parent_path() : std::filesystem::path("."), ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && name.size() >= 5 && name.substr(name.size() - 5) == ".part")
+      ++n;
+  }
+  return n;
+}
+
 }  // namespace avatar_test
 
 #define AVATAR_SKIP_UNLESS(cond, why) \

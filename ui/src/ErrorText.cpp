@@ -49,6 +49,10 @@ QString ErrorText::headline(avatar::ErrorCode code) {
       return tr("Cancelled.");
     case C::Internal:
       return tr("An internal error occurred. Please report it with the details below.");
+    case C::InputTooLarge:
+      return tr("The file is larger than Avatar Studio accepts for it.");
+    case C::InputTooLong:
+      return tr("The speech is longer than the limit (4 hours by default).");
   }
   return tr("Unknown error (code %1).").arg(int(code));
 }

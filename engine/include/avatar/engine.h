@@ -12,17 +12,22 @@
 #include <string>
 #include <vector>
 
+#include "avatar/media.h"
 #include "avatar/models.h"
 #include "avatar/options.h"
 #include "avatar/status.h"
 
 namespace avatar {
 
+constexpr int kMaxCpuThreads = 256;
+
 struct EngineConfig {
   // Where model files live. Empty: $AVATAR_MODELS_DIR, then the install's
   // share/avatar-renderer/models, then the source tree's models/.
   std::string modelsDir;
-  int cpuThreads = 0;  // intra-op threads for CPU inference; 0 = all cores
+  int cpuThreads = 0;  // intra-op threads for CPU inference; 0 = all cores; at most kMaxCpuThreads
+  // Longer speech fails with InputTooLong; (0, kMaxAudioSecLimit].
+  double maxAudioSec = kDefaultMaxAudioSec;
   ComputeDevice device = ComputeDevice::Auto;
 };
 

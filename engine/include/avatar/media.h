@@ -38,9 +38,21 @@ Status loadImage(const std::string& path, Image* out, ImageInfo* info = nullptr,
 // Reads only the header: format, size, orientation. Cheap; no pixel decoding.
 Status probeImage(const std::string& path, ImageInfo* info);
 
+// Longest audio a render accepts by default (EngineConfig::maxAudioSec), and
+// the most that limit may be raised to. 4 hours of 16 kHz mono float is
+// 0.9 GB. A source sample rate below kMinAudioSampleRate is not speech: such
+// a file (e.g. a 1 Hz WAV, days of "audio" in a megabyte) is refused.
+constexpr double kDefaultMaxAudioSec = 4 * 3600.0;
+constexpr double kMaxAudioSecLimit = 24 * 3600.0;
+constexpr int kMinAudioSampleRate = 2000;
+constexpr int kMaxAudioChannels = 64;
+
 // Decodes the best audio stream of any FFmpeg-readable file (a video's audio
-// track included) to mono float at `sampleRate`.
+// track included) to mono float at `sampleRate`. Memory grows with what is
+// decoded, never with what the container claims; more than `maxDurationSec`
+// of audio fails with InputTooLong. NaN/Inf samples are replaced by silence
+// (with a warning in the log).
 Status decodeAudio(const std::string& path, int sampleRate, AudioSamples* out,
-                   AudioInfo* info = nullptr);
+                   AudioInfo* info = nullptr, double maxDurationSec = kDefaultMaxAudioSec);
 
 }  // namespace avatar

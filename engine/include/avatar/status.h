@@ -33,7 +33,13 @@ enum class ErrorCode : int {
   EncoderFailed,  // the video/audio encoder or muxer failed
   Cancelled,      // a stop was requested
   Internal,       // a bug: please report it
+  // Appended later (numbers never change meaning).
+  InputTooLarge,  // an input file is larger than its limit (e.g. an options file)
+  InputTooLong,   // audio longer than the configured limit (EngineConfig::maxAudioSec)
 };
+
+// The highest code: loops over every code end here, not at Internal.
+constexpr ErrorCode kLastErrorCode = ErrorCode::InputTooLong;
 
 // Stable identifier, e.g. "InputNotFound". Used in JSON and logs.
 const char* errorCodeName(ErrorCode code);

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "avatar_nets/safetensors.h"
-#include "json_lite.h"
+#include "json_strict.h"
 
 namespace avatar::nets {
 
@@ -149,7 +149,7 @@ NetStatus SafetensorsFile::readFloat(const std::string& name, std::vector<int64_
 
 NetStatus writeSafetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
                            const std::map<std::string, std::string>& metadata) {
-  using detail::jsonQuote;
+  const auto jsonQuote = [](const std::string& s) { return detail::dumpJson(s); };
   std::string text = "{";
   if (!metadata.empty()) {
     text += "\"__metadata__\":{";

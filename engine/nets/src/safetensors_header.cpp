@@ -1,10 +1,10 @@
-// The safetensors header parser. Pure C++ (no torch, no JSON library), so the
-// fuzz target compiles this file alone.
+// The safetensors header parser. No torch (JSON by nlohmann-json, header
+// only), so the fuzz target compiles this file alone.
 #include <algorithm>
 #include <cstring>
 
 #include "avatar_nets/safetensors.h"
-#include "json_lite.h"
+#include "json_strict.h"
 
 namespace avatar::nets {
 namespace {
@@ -29,45 +29,55 @@ std::string inQuotes(const std::string& s) {
   return "'" + s + "'";
 }
 
-using detail::JsonValue;
+using detail::dumpJson;
+using detail::Json;
 
 // Reads a non-negative JSON integer; false for floats, negatives, others.
-bool readCount(const JsonValue& v, uint64_t* out) {
-  if (v.type != JsonValue::Type::Number || !v.integer || (v.negative && v.magnitude != 0)) {
-    return false;
+bool readCount(const Json& v, uint64_t* out) {
+  if (v.is_number_unsigned()) {
+    *out = v.get<uint64_t>();
+    return true;
   }
-  *out = v.magnitude;
-  return true;
+  if (v.is_number_integer() && v.get<int64_t>() == 0) {  // "-0"
+    *out = 0;
+    return true;
+  }
+  return false;
 }
 
-NetStatus parseEntry(const std::string& file, const std::string& name, const JsonValue& v,
+const Json* member(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+NetStatus parseEntry(const std::string& file, const std::string& name, const Json& v,
                      uint64_t dataSize, TensorEntry* t) {
-  using Type = JsonValue::Type;
   const std::string what = "tensor " + inQuotes(name);
   if (name.empty()) return bad(file, "a tensor has an empty name");
-  if (v.type != Type::Object) return bad(file, what + ": entry is not a JSON object");
-  for (const auto& [key, value] : v.members) {
+  if (!v.is_object()) return bad(file, what + ": entry is not a JSON object");
+  for (const auto& [key, value] : v.items()) {
     if (key != "dtype" && key != "shape" && key != "data_offsets") {
       return bad(file, what + ": unknown field " + inQuotes(key));
     }
   }
-  const JsonValue* dtype = v.find("dtype");
-  if (!dtype || dtype->type != Type::String)
-    return bad(file, what + ": missing or non-string dtype");
-  if (!dtypeFromName(dtype->string, &t->dtype)) {
-    return bad(file, what + ": unknown dtype " + inQuotes(dtype->string));
+  const Json* dtype = member(v, "dtype");
+  if (!dtype || !dtype->is_string()) return bad(file, what + ": missing or non-string dtype");
+  const std::string& dtypeText = dtype->get_ref<const std::string&>();
+  if (!dtypeFromName(dtypeText, &t->dtype)) {
+    return bad(file, what + ": unknown dtype " + inQuotes(dtypeText));
   }
-  const JsonValue* shape = v.find("shape");
-  if (!shape || shape->type != Type::Array) return bad(file, what + ": missing or non-array shape");
-  if (shape->items.size() > 16) return bad(file, what + ": more than 16 dimensions");
+  const Json* shape = member(v, "shape");
+  if (!shape || !shape->is_array()) return bad(file, what + ": missing or non-array shape");
+  if (shape->size() > 16) return bad(file, what + ": more than 16 dimensions");
   uint64_t numel = 1;
-  for (const auto& d : shape->items) {
+  for (const auto& d : *shape) {
     uint64_t n = 0;
     if (!readCount(d, &n) || n > uint64_t(INT64_MAX)) {
-      return bad(file, what + ": shape " + shape->dump() + " has a negative or non-integer size");
+      return bad(file,
+                 what + ": shape " + dumpJson(*shape) + " has a negative or non-integer size");
     }
     if (__builtin_mul_overflow(numel, n, &numel)) {
-      return bad(file, what + ": shape " + shape->dump() + " overflows");
+      return bad(file, what + ": shape " + dumpJson(*shape) + " overflows");
     }
     t->shape.push_back(int64_t(n));
   }
@@ -75,9 +85,9 @@ NetStatus parseEntry(const std::string& file, const std::string& name, const Jso
   if (__builtin_mul_overflow(numel, uint64_t(dtypeSize(t->dtype)), &nbytes)) {
     return bad(file, what + ": byte size overflows");
   }
-  const JsonValue* off = v.find("data_offsets");
-  if (!off || off->type != Type::Array || off->items.size() != 2 ||
-      !readCount(off->items[0], &t->begin) || !readCount(off->items[1], &t->end)) {
+  const Json* off = member(v, "data_offsets");
+  if (!off || !off->is_array() || off->size() != 2 || !readCount((*off)[0], &t->begin) ||
+      !readCount((*off)[1], &t->end)) {
     return bad(file, what + ": data_offsets must be [begin, end] with non-negative integers");
   }
   if (t->begin > t->end) {
@@ -92,8 +102,8 @@ NetStatus parseEntry(const std::string& file, const std::string& name, const Jso
   }
   if (t->end - t->begin != nbytes) {
     return bad(file, what + ": data_offsets span " + std::to_string(t->end - t->begin) +
-                         " bytes but dtype " + dtypeName(t->dtype) + " x shape " + shape->dump() +
-                         " needs " + std::to_string(nbytes));
+                         " bytes but dtype " + dtypeName(t->dtype) + " x shape " +
+                         dumpJson(*shape) + " needs " + std::to_string(nbytes));
   }
   t->name = name;
   return NetStatus::ok();
@@ -186,22 +196,22 @@ NetStatus parseSafetensors(const uint8_t* bytes, size_t size, const std::string&
                          std::to_string(size) + " bytes): truncated or not a safetensors file");
   }
   if (n < 2 || bytes[8] != '{') return bad(file, "header does not start with '{'");
-  JsonValue doc;
+  Json doc;
   std::string jsonError;
-  if (!detail::parseJson(reinterpret_cast<const char*>(bytes + 8), size_t(n), &doc, &jsonError)) {
+  if (!detail::parseJsonStrict(reinterpret_cast<const char*>(bytes + 8), size_t(n), &doc,
+                               &jsonError)) {
     return bad(file, "header is not valid JSON: " + jsonError);
   }
-  if (doc.type != JsonValue::Type::Object) return bad(file, "header is not a JSON object");
+  if (!doc.is_object()) return bad(file, "header is not a JSON object");
   const uint64_t dataSize = size - 8 - n;
-  for (const auto& [key, value] : doc.members) {
+  for (const auto& [key, value] : doc.items()) {
     if (key == "__metadata__") {
-      if (value.type != JsonValue::Type::Object)
-        return bad(file, "__metadata__ is not a JSON object");
-      for (const auto& [mk, mv] : value.members) {
-        if (mv.type != JsonValue::Type::String) {
+      if (!value.is_object()) return bad(file, "__metadata__ is not a JSON object");
+      for (const auto& [mk, mv] : value.items()) {
+        if (!mv.is_string()) {
           return bad(file, "__metadata__ value for " + inQuotes(mk) + " is not a string");
         }
-        out->metadata[mk] = mv.string;
+        out->metadata[mk] = mv.get<std::string>();
       }
       continue;
     }

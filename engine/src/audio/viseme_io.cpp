@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "audio/viseme_formats.h"
+#include "avatar/files.h"
 #include "avatar/log.h"
 #include "media/input_checks.h"
 
@@ -74,18 +75,8 @@ Status validateCues(const ParsedTrack& parsed, const std::string& path, double d
 Status loadVisemeTrack(const std::string& path, VisemeFormat format, double durationSec,
                        VisemeTrack* track) {
   track->clear();
-  if (Status s = detail::checkInputFile(path, "viseme track"); !s) return s;
-  std::error_code ec;
-  if (std::filesystem::file_size(path, ec) > detail::kMaxTrackBytes) {
-    return Status::error(ErrorCode::InvalidArgument, path, "viseme track larger than 64 MiB");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (!in && !in.eof()) {
-    return Status::error(ErrorCode::InputNotReadable, path, "could not read the viseme track");
-  }
-  std::string text = buffer.str();
+  std::string text;
+  if (Status s = readInputFile(path, "viseme track", detail::kMaxTrackBytes, &text); !s) return s;
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
   if (text.size() >= 2 && (uint8_t(text[0]) == 0xFF || uint8_t(text[0]) == 0xFE) &&
       (uint8_t(text[1]) == 0xFE || uint8_t(text[1]) == 0xFF)) {
@@ -143,10 +134,14 @@ Status saveVisemeTrack(const std::string& path, VisemeFormat format, const Visem
   const std::string text = format == VisemeFormat::RhubarbJson
                                ? detail::formatRhubarbJson(cues, soundFile)
                                : detail::formatRhubarbTsv(cues);
-  const std::string part = path + ".part";
+  std::string part;
+  if (Status s = detail::createPartialFile(path, &part); !s) return s;
   {
     std::ofstream out(part, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::error(ErrorCode::OutputNotWritable, path, "cannot create " + part);
+    if (!out) {
+      std::remove(part.c_str());
+      return Status::error(ErrorCode::OutputNotWritable, path, "cannot create " + part);
+    }
     out << text;
     out.close();
     if (!out) {

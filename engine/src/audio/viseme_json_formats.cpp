@@ -2,11 +2,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
 #include "audio/phone_visemes.h"
 #include "audio/viseme_formats.h"
+#include "avatar/utf8.h"
 
 namespace avatar::detail {
 namespace {
@@ -33,6 +35,10 @@ Status parseJson(const std::string& text, const std::string& path, json* out) {
     }
     return fail(path, "malformed JSON at line " + std::to_string(line) + ", column " +
                           std::to_string(column));
+  } catch (const json::exception& e) {  // e.g. out_of_range.406: a number like 4e444
+    return fail(path, std::string("malformed JSON: ") + (std::strstr(e.what(), "overflow")
+                                                             ? "a number is out of range"
+                                                             : "cannot be read"));
   }
   return Status::ok();
 }
@@ -188,7 +194,7 @@ std::string formatSeconds(double sec) {
 std::string formatRhubarbJson(const VisemeTrack& track, const std::string& soundFile) {
   const double duration = track.empty() ? 0.0 : track.back().endSec;
   std::string out = "{\n  \"metadata\": {\n";
-  out += "    \"soundFile\": " + json(soundFile).dump() + ",\n";
+  out += "    \"soundFile\": " + json(toValidUtf8(soundFile)).dump() + ",\n";
   out += "    \"duration\": " + formatSeconds(duration) + "\n  },\n  \"mouthCues\": [\n";
   for (size_t i = 0; i < track.size(); ++i) {
     out += "    { \"start\": " + formatSeconds(track[i].startSec) +

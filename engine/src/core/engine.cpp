@@ -39,8 +39,15 @@ Status Engine::create(const EngineConfig& config, std::shared_ptr<const Engine>*
     return Status::error(ErrorCode::InputNotFound, config.modelsDir,
                          "models directory does not exist");
   }
-  if (config.cpuThreads < 0) {
-    return Status::error(ErrorCode::InvalidArgument, "cpuThreads", "must be >= 0");
+  if (config.cpuThreads < 0 || config.cpuThreads > kMaxCpuThreads) {
+    return Status::error(ErrorCode::InvalidArgument, "cpuThreads",
+                         "must be between 0 (all cores) and " + std::to_string(kMaxCpuThreads) +
+                             ", got " + std::to_string(config.cpuThreads));
+  }
+  if (!(config.maxAudioSec > 0 && config.maxAudioSec <= kMaxAudioSecLimit)) {
+    return Status::error(
+        ErrorCode::InvalidArgument, "maxAudioSec",
+        "must be more than 0 and at most " + std::to_string(int(kMaxAudioSecLimit)) + " seconds");
   }
   impl->cpuThreads = config.cpuThreads > 0 ? config.cpuThreads
                                            : int(std::max(1u, std::thread::hardware_concurrency()));

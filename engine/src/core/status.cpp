@@ -31,6 +31,8 @@ constexpr std::array kCodeNames = {
     CodeName{ErrorCode::EncoderFailed, "EncoderFailed"},
     CodeName{ErrorCode::Cancelled, "Cancelled"},
     CodeName{ErrorCode::Internal, "Internal"},
+    CodeName{ErrorCode::InputTooLarge, "InputTooLarge"},
+    CodeName{ErrorCode::InputTooLong, "InputTooLong"},
 };
 
 }  // namespace

@@ -2,6 +2,10 @@
 #include "media/ffmpeg_log.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "avatar/log.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -23,11 +27,36 @@ std::string streamSummary(const AVFormatContext* fmt) {
   return s.empty() ? "none" : s;
 }
 
+std::string secondsText(double sec) {
+  char buf[64];
+  if (sec >= 3600 && std::fmod(sec, 3600) == 0) {
+    std::snprintf(buf, sizeof buf, "%.0f s (%.0f h)", sec, sec / 3600);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f s", sec);
+  }
+  return buf;
+}
+
+// Replaces NaN and +-Inf by silence; returns how many there were. The AAC
+// encoder and the analysis both fail on them, and they carry no sound.
+int64_t zeroNonFinite(float* data, size_t n) {
+  int64_t bad = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(data[i])) {
+      data[i] = 0.0f;
+      ++bad;
+    }
+  }
+  return bad;
+}
+
 }  // namespace
 
-Status AudioReader::open(const std::string& path, int outRate, int outChannels) {
+Status AudioReader::open(const std::string& path, int outRate, int outChannels,
+                         double maxDurationSec) {
   installFfmpegLogBridge();
   path_ = path;
+  maxDurationSec_ = maxDurationSec;
   AVFormatContext* raw = nullptr;
   if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) {
     return Status::error(
@@ -64,6 +93,18 @@ Status AudioReader::open(const std::string& path, int outRate, int outChannels) 
     return Status::error(ErrorCode::UnsupportedMedia, path,
                          "audio stream has no valid sample rate or channel count");
   }
+  if (dec_->sample_rate < kMinAudioSampleRate) {
+    return Status::error(ErrorCode::UnsupportedMedia, path,
+                         "audio sample rate " + std::to_string(dec_->sample_rate) +
+                             " Hz is below " + std::to_string(kMinAudioSampleRate) +
+                             " Hz: not speech audio");
+  }
+  if (dec_->ch_layout.nb_channels > kMaxAudioChannels) {
+    return Status::error(ErrorCode::UnsupportedMedia, path,
+                         "audio has " + std::to_string(dec_->ch_layout.nb_channels) +
+                             " channels; at most " + std::to_string(kMaxAudioChannels) +
+                             " are supported");
+  }
   info_.sampleRate = dec_->sample_rate;
   info_.channels = dec_->ch_layout.nb_channels;
   info_.codec = codec->name;
@@ -76,6 +117,7 @@ Status AudioReader::open(const std::string& path, int outRate, int outChannels) 
 
   outRate_ = outRate > 0 ? outRate : dec_->sample_rate;
   outChannels_ = outChannels > 0 ? outChannels : std::min(2, dec_->ch_layout.nb_channels);
+  maxFrames_ = int64_t(std::ceil(maxDurationSec * outRate_));
   AVChannelLayout outLayout;
   av_channel_layout_default(&outLayout, outChannels_);
   AVChannelLayout inLayout;
@@ -117,6 +159,14 @@ Status AudioReader::convert(const AVFrame* in) {
   if (n < 0) {
     return Status::error(ErrorCode::UnsupportedMedia, path_,
                          "audio conversion failed (" + avErrorText(n) + ")");
+  }
+  if (int64_t bad = zeroNonFinite(buf.data(), size_t(n) * outChannels_); bad > 0) {
+    if (nonFinite_ == 0) {
+      log(LogLevel::Warning, path_ +
+                                 ": audio holds NaN or infinite samples; they are played as "
+                                 "silence");
+    }
+    nonFinite_ += bad;
   }
   void* planes[1] = {buf.data()};
   if (n > 0 && av_audio_fifo_write(fifo_.get(), planes, n) < n) {
@@ -184,6 +234,11 @@ Status AudioReader::read(int maxFrames, std::vector<float>* out, int* got) {
       return Status::error(ErrorCode::AudioEmpty, path_, "audio stream contains no samples");
     }
     return Status::ok();
+  }
+  if (framesRead_ + n > maxFrames_) {
+    return Status::error(
+        ErrorCode::InputTooLong, path_,
+        "audio is longer than the limit of " + secondsText(maxDurationSec_) + " (maxAudioSec)");
   }
   const size_t base = out->size();
   out->resize(base + size_t(n) * outChannels_);

@@ -1,6 +1,7 @@
 // Pull-based audio decoding: opens the best audio stream of any file FFmpeg
 // reads and hands out interleaved float samples at a chosen rate and channel
-// count. Memory stays bounded: a small FIFO, never the whole track.
+// count. Memory stays bounded: a small FIFO, never the whole track, and
+// buffers sized from what was decoded, never from what the header claims.
 #pragma once
 
 #include <string>
@@ -19,7 +20,9 @@ class AudioReader {
   AudioReader& operator=(const AudioReader&) = delete;
 
   // outRate 0 / outChannels 0 keep the source's (channels capped at 2).
-  Status open(const std::string& path, int outRate, int outChannels);
+  // Reading more than maxDurationSec of audio fails with InputTooLong.
+  Status open(const std::string& path, int outRate, int outChannels,
+              double maxDurationSec = kDefaultMaxAudioSec);
 
   int sampleRate() const { return outRate_; }
   int channels() const { return outChannels_; }
@@ -28,10 +31,12 @@ class AudioReader {
 
   // Appends up to `maxFrames` sample frames (interleaved) to *out; *got = 0 at
   // the end of the stream. Corrupt packets are skipped, as players do; a
-  // stream in which nothing decodes is an error.
+  // stream in which nothing decodes is an error. NaN/Inf samples come out as
+  // silence (counted in nonFiniteSamples(), warned about once).
   Status read(int maxFrames, std::vector<float>* out, int* got);
 
   int64_t framesRead() const { return framesRead_; }
+  int64_t nonFiniteSamples() const { return nonFinite_; }
 
  private:
   Status fill(int wanted);
@@ -51,6 +56,9 @@ class AudioReader {
   bool flushed_ = false;
   int badPackets_ = 0;
   int64_t framesRead_ = 0;
+  int64_t maxFrames_ = 0;
+  double maxDurationSec_ = 0;
+  int64_t nonFinite_ = 0;
   AudioInfo info_;
 };
 

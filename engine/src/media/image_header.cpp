@@ -175,7 +175,8 @@ ImageHeader parseBmp(const uint8_t* d, size_t n) {
     h.width = d[18] | (d[19] << 8);
     h.height = d[20] | (d[21] << 8);
   } else {
-    h.width = int32_t(le32(d + 18));
+    const int32_t w = int32_t(le32(d + 18));  // a negative width is malformed: 0
+    h.width = w < 0 ? 0 : w;
     const int32_t hh = int32_t(le32(d + 22));
     h.height = hh < 0 ? -int64_t(hh) : hh;
   }

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <random>
 
 namespace avatar::detail {
 namespace fs = std::filesystem;
@@ -26,8 +28,34 @@ bool samePath(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-std::string partialPath(const std::string& output) {
-  return output + ".part";
+std::string randomTag() {
+  static const char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static std::mutex mutex;
+  static std::mt19937_64 rng(std::random_device{}() ^ (uint64_t(::getpid()) << 32));
+  std::lock_guard lock(mutex);
+  std::string tag(8, 'x');
+  for (char& c : tag) c = kChars[rng() % (sizeof kChars - 1)];
+  return tag;
+}
+
+Status createPartialFile(const std::string& output, std::string* partPath) {
+  int err = 0;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string part = output + "." + randomTag() + ".part";
+    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+    if (fd >= 0) {
+      ::close(fd);
+      *partPath = part;
+      return Status::ok();
+    }
+    err = errno;
+    if (err != EEXIST) break;
+  }
+  const fs::path out(output);
+  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  return Status::error(
+      ErrorCode::OutputNotWritable, output,
+      "cannot write in output directory " + dir.string() + ": " + std::strerror(err));
 }
 
 Status checkInputFile(const std::string& path, const char* role) {
@@ -74,7 +102,7 @@ Status checkOutputPath(const std::string& output, const std::vector<std::string>
   }
   for (const auto& in : inputs) {
     if (in.empty()) continue;
-    if (samePath(output, in) || samePath(partialPath(output), in)) {
+    if (samePath(output, in)) {
       return Status::error(
           ErrorCode::OutputSameAsInput, output,
           "output path is the same file as the input " + in + "; it would be overwritten");
@@ -89,16 +117,9 @@ Status checkOutputPath(const std::string& output, const std::vector<std::string>
     return Status::error(ErrorCode::OutputNotWritable, output,
                          "output directory " + dir.string() + " does not exist");
   }
-  const std::string part = partialPath(output);
-  const bool partExisted = fs::exists(part, ec);
-  const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status::error(
-        ErrorCode::OutputNotWritable, output,
-        "cannot write in output directory " + dir.string() + ": " + std::strerror(errno));
-  }
-  ::close(fd);
-  if (!partExisted) fs::remove(part, ec);
+  std::string probe;
+  if (Status s = createPartialFile(output, &probe); !s) return s;
+  fs::remove(probe, ec);
   return Status::ok();
 }
 

@@ -16,10 +16,12 @@ Status checkInputFile(const std::string& path, const char* role);
 
 // The output must have a known video extension, live in an existing writable
 // directory, not be a directory, and not be one of `inputs`. Creates and
-// removes <out>.part to prove the directory is writable.
+// removes a temporary file beside it to prove the directory is writable.
 Status checkOutputPath(const std::string& output, const std::vector<std::string>& inputs);
 
-// <out>.part: where encoders write before the final rename.
-std::string partialPath(const std::string& output);
+// Creates, exclusively (O_EXCL), a new empty file <out>.<random>.part beside
+// `output` and sets *partPath to it: where a writer puts its bytes before
+// the final atomic rename, so two writers of one output never share a file.
+Status createPartialFile(const std::string& output, std::string* partPath);
 
 }  // namespace avatar::detail

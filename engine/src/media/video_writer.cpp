@@ -74,7 +74,7 @@ Status VideoWriter::open(const VideoWriterConfig& config) {
   if (config.fps < 1 || config.fps > 120) {
     return Status::error(ErrorCode::InvalidArgument, "fps", "must be between 1 and 120");
   }
-  s.partPath = partialPath(config.outputPath);
+  if (Status st = createPartialFile(config.outputPath, &s.partPath); !st) return st;
   AVFormatContext* raw = nullptr;
   avformat_alloc_output_context2(&raw, nullptr, muxerFor(config.outputPath), s.partPath.c_str());
   if (!raw) return s.fail(ErrorCode::Internal, "cannot create the output container");

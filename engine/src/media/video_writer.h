@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "avatar/media.h"
 #include "avatar/options.h"
 #include "avatar/status.h"
 
@@ -23,8 +24,9 @@ struct VideoWriterConfig {
   VideoEncoder encoder = VideoEncoder::Auto;
   int crf = 20;
   std::string preset = "medium";
-  int encoderThreads = 0;  // 0 = encoder default (all cores)
-  std::string audioPath;   // speech to mux; empty = silent video
+  int encoderThreads = 0;                    // 0 = encoder default (all cores)
+  std::string audioPath;                     // speech to mux; empty = silent video
+  double maxAudioSec = kDefaultMaxAudioSec;  // longer audio fails (InputTooLong)
   int audioBitrateKbps = 160;
 };
 

@@ -97,11 +97,11 @@ Status VideoWriter::State::openVideo() {
 
 Status VideoWriter::State::openAudio() {
   audio = std::make_unique<AudioReader>();
-  if (Status s = audio->open(cfg.audioPath, 0, 0); !s) return s;
+  if (Status s = audio->open(cfg.audioPath, 0, 0, cfg.maxAudioSec); !s) return s;
   if (!aacSupportsRate(audio->sampleRate())) {
     const int channels = audio->channels();
     audio = std::make_unique<AudioReader>();
-    if (Status s = audio->open(cfg.audioPath, 48000, channels); !s) return s;
+    if (Status s = audio->open(cfg.audioPath, 48000, channels, cfg.maxAudioSec); !s) return s;
   }
   const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
   if (!codec) return fail(ErrorCode::EncoderFailed, "no AAC encoder in this FFmpeg build");

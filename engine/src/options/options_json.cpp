@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "avatar/utf8.h"
 #include "options/option_fields.h"
 
 namespace avatar {
@@ -29,12 +30,23 @@ const std::map<std::string, const FieldSpec*>& nameIndex() {
   return index;
 }
 
+// Options nest two levels at most; anything far deeper is hostile.
+constexpr int kMaxJsonDepth = 32;
+
 Status parseObject(std::string_view text, Json* out) {
   try {
-    *out = Json::parse(text.begin(), text.end());
+    bool tooDeep = false;
+    *out = Json::parse(text.begin(), text.end(), [&](int depth, Json::parse_event_t, Json&) {
+      if (depth > kMaxJsonDepth) tooDeep = true;
+      return !tooDeep;
+    });
+    if (tooDeep) {
+      return Status::error(ErrorCode::InvalidArgument, "JSON",
+                           "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    }
   } catch (const std::exception& e) {
     return Status::error(ErrorCode::InvalidArgument, "JSON",
-                         std::string("not valid JSON: ") + e.what());
+                         toValidUtf8(std::string("not valid JSON: ") + e.what()));
   }
   if (!out->is_object()) {
     return Status::error(ErrorCode::InvalidArgument, "JSON", "expected a JSON object");
@@ -154,11 +166,12 @@ Status mergeRenderRequest(std::string_view json, RenderRequest* inout) {
 std::string renderOptionsToJson(const RenderOptions& options, JsonNameStyle style, int indent) {
   RenderRequest req;
   req.options = options;
-  return toJsonObject(req, style, false).dump(indent);
+  return toJsonObject(req, style, false).dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string renderRequestToJson(const RenderRequest& request, JsonNameStyle style, int indent) {
-  return toJsonObject(request, style, true).dump(indent);
+  return toJsonObject(request, style, true)
+      .dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string renderOptionsJsonSchema(JsonNameStyle style) {

@@ -31,6 +31,7 @@ Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken*
   cfg.crf = req.options.crf;
   cfg.preset = req.options.preset;
   cfg.audioPath = req.audioPath;
+  cfg.maxAudioSec = impl.engine->config().maxAudioSec;
   cfg.audioBitrateKbps = req.options.audioBitrateKbps;
   detail::VideoWriter writer;
   if (Status s = writer.open(cfg); !s) return s;

@@ -47,7 +47,8 @@ Status Session::Impl::decodeInputs(ProgressMerger& progress, const StopToken* st
   }
   progress.update(0.3);
   if (stop && stop->stopRequested()) return Status::error(ErrorCode::Cancelled, "job", "cancelled");
-  if (Status s = decodeAudio(request.audioPath, detail::kAnalysisSampleRate, &audio, &info.audio);
+  if (Status s = decodeAudio(request.audioPath, detail::kAnalysisSampleRate, &audio, &info.audio,
+                             engine->config().maxAudioSec);
       !s) {
     return s;
   }

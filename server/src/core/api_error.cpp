@@ -28,6 +28,8 @@ const std::vector<std::pair<std::string, int>>& table() {
       {"ImageTooLarge", 422},
       {"NoAudioStream", 422},
       {"AudioEmpty", 422},
+      {"InputTooLarge", 422},  // an input file beyond its size limit
+      {"InputTooLong", 422},   // audio beyond the duration limit
       {"NoFaceDetected", 422},
       {"HeaderTooLarge", 431},
       // The server.

@@ -7,8 +7,8 @@ import subprocess
 import time
 import unittest
 
-from avatar_cli import (BIN, TempDirTestCase, demo_input, ffprobe, json_lines, media_duration, run,
-                        stream, testdata, tool)
+from avatar_cli import (BIN, TempDirTestCase, demo_input, ffprobe, json_lines, media_duration,
+                        part_files, run, stream, testdata, tool)
 
 
 class RenderDemo(TempDirTestCase):
@@ -90,7 +90,7 @@ class RenderDemo(TempDirTestCase):
         p = subprocess.Popen([BIN, "render", "-i", image, "-a", audio, "-o", out, "--preset", "slow",
                               "--progress", "json"], stderr=subprocess.PIPE, text=True)
         for line in p.stderr:
-            if '"stage":"render"' in line and os.path.exists(out + ".part"):
+            if '"stage":"render"' in line and part_files(out):
                 break
         p.send_signal(signal.SIGINT)
         err = p.stderr.read()

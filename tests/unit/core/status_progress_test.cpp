@@ -10,7 +10,7 @@ using namespace avatar;
 
 TEST(Status, CodesHaveStableUniqueNames) {
   std::vector<std::string> names;
-  for (int c = 0; c <= int(ErrorCode::Internal); ++c) {
+  for (int c = 0; c <= int(kLastErrorCode); ++c) {
     const std::string name = errorCodeName(ErrorCode(c));
     ErrorCode back;
     ASSERT_TRUE(errorCodeFromName(name, &back)) << name;

@@ -48,11 +48,34 @@ TEST(OutputChecks, RefusesEveryBadOutputPathAndLeavesNothing) {
   const std::string ro = unwritableDir(dir);
   s = checkOutputPath(ro + "/out.mp4", {input});
   EXPECT_EQ(s.code(), ErrorCode::OutputNotWritable) << s.message();
-  EXPECT_FALSE(std::filesystem::exists(ro + "/out.mp4.part"));
+  EXPECT_EQ(avatar_test::partialFiles(ro + "/out.mp4"), 0);
 
   const std::string ok = dir.file("ok.mp4");
   EXPECT_TRUE(checkOutputPath(ok, {input}));
-  EXPECT_FALSE(std::filesystem::exists(ok + ".part")) << "the probe file must be removed";
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    const std::string name = e.path().filename().string();
+    EXPECT_TRUE(name == "face.png" || name == "speech.mp4" || name == "adir.mp4" ||
+                name == "readonly")
+        << "the probe file must be removed, found " << name;
+  }
+}
+
+TEST(OutputChecks, EveryWriterGetsItsOwnExclusivePartialFile) {
+  ScratchDir dir("part");
+  const std::string out = dir.file("talk.mp4");
+  std::string a, b;
+  ASSERT_TRUE(avatar::detail::createPartialFile(out, &a));
+  ASSERT_TRUE(avatar::detail::createPartialFile(out, &b));
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(std::filesystem::exists(a));
+  EXPECT_TRUE(std::filesystem::exists(b));
+  EXPECT_EQ(a.rfind(out + ".", 0), 0u) << a;
+  EXPECT_EQ(a.substr(a.size() - 5), ".part");
+  const std::string ro = unwritableDir(dir);
+  std::string c;
+  const Status s = avatar::detail::createPartialFile(ro + "/x.mp4", &c);
+  EXPECT_EQ(s.code(), ErrorCode::OutputNotWritable);
+  EXPECT_EQ(s.subject(), ro + "/x.mp4");
 }
 
 TEST(InputChecks, NamesTheRoleAndReason) {

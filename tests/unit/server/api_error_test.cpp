@@ -10,8 +10,7 @@ using avatar::server::httpStatusForCode;
 namespace {
 
 TEST(ApiError, EveryEngineCodeHasAnErrorStatus) {
-  for (int c = int(avatar::ErrorCode::InvalidArgument); c <= int(avatar::ErrorCode::Internal);
-       ++c) {
+  for (int c = int(avatar::ErrorCode::InvalidArgument); c <= int(avatar::kLastErrorCode); ++c) {
     const std::string name = avatar::errorCodeName(avatar::ErrorCode(c));
     bool listed = false;
     for (const auto& [code, status] : avatar::server::errorCodeTable()) listed |= code == name;

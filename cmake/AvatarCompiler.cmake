@@ -12,7 +12,10 @@ endif()
 
 # The asan preset sets AVATAR_SANITIZE=address,undefined.
 set(AVATAR_SANITIZE "" CACHE STRING "Comma-separated -fsanitize= list")
+# Every finding is fatal (-fno-sanitize-recover): UBSan would otherwise print
+# and carry on, and the test would pass.
 if(AVATAR_SANITIZE)
-  add_compile_options(-fsanitize=${AVATAR_SANITIZE} -fno-omit-frame-pointer)
-  add_link_options(-fsanitize=${AVATAR_SANITIZE})
+  add_compile_options(-fsanitize=${AVATAR_SANITIZE} -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${AVATAR_SANITIZE} -fno-sanitize-recover=all)
 endif()

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a clean or existing checkout:
 # installs what is missing (Debian packages, face-api models, demo inputs),
-# builds, checks formatting and runs every ctest test.
+# builds, checks formatting and runs every ctest test. With AVATAR_ASAN=1 it
+# then builds the unit tests again with AddressSanitizer + UBSan (the asan
+# preset, without the studio) and runs them: any memory error, leak or
+# undefined behaviour fails. (Off by default until its CI time is measured.)
 #
 #   scripts/test.sh [ctest arguments...]     e.g. scripts/test.sh -L unit
 set -euo pipefail
@@ -12,3 +15,8 @@ cmake --preset "$PRESET" >/dev/null
 cmake --build --preset "$PRESET" -j"$(nproc)"
 cmake --build --preset "$PRESET" --target format-check
 ctest --preset "$PRESET" "$@"
+if [[ "${AVATAR_ASAN:-0}" == 1 && "$PRESET" != asan ]]; then
+  cmake --preset asan -DAVATAR_BUILD_UI=OFF >/dev/null
+  cmake --build --preset asan -j"$(nproc)" --target unit-tests
+  ctest --preset asan -L unit
+fi

@@ -40,11 +40,13 @@ Status probeImage(const std::string& path, ImageInfo* info);
 
 // Longest audio a render accepts by default (EngineConfig::maxAudioSec), and
 // the most that limit may be raised to. 4 hours of 16 kHz mono float is
-// 0.9 GB. A source sample rate below kMinAudioSampleRate is not speech: such
-// a file (e.g. a 1 Hz WAV, days of "audio" in a megabyte) is refused.
+// 0.9 GB. A source sample rate outside kMin..kMaxAudioSampleRate is not
+// speech: a 1 Hz WAV is days of "audio" in a megabyte, and a resampler for
+// 268 MHz takes minutes to set up. Such files are refused.
 constexpr double kDefaultMaxAudioSec = 4 * 3600.0;
 constexpr double kMaxAudioSecLimit = 24 * 3600.0;
 constexpr int kMinAudioSampleRate = 2000;
+constexpr int kMaxAudioSampleRate = 768000;
 constexpr int kMaxAudioChannels = 64;
 
 // Decodes the best audio stream of any FFmpeg-readable file (a video's audio

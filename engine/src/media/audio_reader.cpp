@@ -93,11 +93,11 @@ Status AudioReader::open(const std::string& path, int outRate, int outChannels,
     return Status::error(ErrorCode::UnsupportedMedia, path,
                          "audio stream has no valid sample rate or channel count");
   }
-  if (dec_->sample_rate < kMinAudioSampleRate) {
+  if (dec_->sample_rate < kMinAudioSampleRate || dec_->sample_rate > kMaxAudioSampleRate) {
     return Status::error(ErrorCode::UnsupportedMedia, path,
                          "audio sample rate " + std::to_string(dec_->sample_rate) +
-                             " Hz is below " + std::to_string(kMinAudioSampleRate) +
-                             " Hz: not speech audio");
+                             " Hz is outside " + std::to_string(kMinAudioSampleRate) + ".." +
+                             std::to_string(kMaxAudioSampleRate) + " Hz: not speech audio");
   }
   if (dec_->ch_layout.nb_channels > kMaxAudioChannels) {
     return Status::error(ErrorCode::UnsupportedMedia, path,

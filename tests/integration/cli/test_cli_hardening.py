@@ -78,11 +78,15 @@ class Hardening(TempDirTestCase):
         return json_lines(result.stderr)
 
     # 1. Sizes taken from untrusted headers.
-    def test_wav_at_1_hz_is_refused_not_allocated(self):
+    def test_wav_at_1_hz_or_268_mhz_is_refused_not_allocated(self):
         wav = self.path("one_hz.wav")
         write_pcm16_wav(wav, [0.1 * ((i % 7) - 3) for i in range(500000)], 1)  # 1 MB, 5.8 days
         f = self.failure(self.render(audio=wav), "unsupported", wav)
         self.assertIn("1 Hz", f["message"])
+        fast = self.path("268_mhz.wav")  # found by fuzz_audio_probe: minutes in swr_init
+        write_float_wav(fast, sine(0.01), 268443456)
+        f = self.failure(self.render(audio=fast, timeout=60), "unsupported", fast)
+        self.assertIn("268443456 Hz", f["message"])
 
     def test_container_claiming_an_enormous_duration_renders_what_is_there(self):
         wav = self.path("claims_days.wav")

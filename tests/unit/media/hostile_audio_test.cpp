@@ -111,6 +111,12 @@ TEST(HostileAudio, RatesAndChannelCountsNoSpeechHasAreRefused) {
   EXPECT_EQ(s.code(), ErrorCode::UnsupportedMedia);
   EXPECT_EQ(s.subject(), p);
   EXPECT_NE(s.detail().find("1 Hz"), std::string::npos) << s.detail();
+  // Found by fuzz_audio_probe: at 268 MHz building the resampler alone took
+  // minutes.
+  const std::string fast = write(dir, "fast.wav", wav(3, 268443456, tone(0.01, 16000)));
+  const Status f = decodeAudio(fast, 16000, &audio);
+  EXPECT_EQ(f.code(), ErrorCode::UnsupportedMedia);
+  EXPECT_NE(f.detail().find("268443456 Hz"), std::string::npos) << f.detail();
 }
 
 TEST(HostileAudio, NanAndInfSamplesBecomeSilence) {

@@ -6,6 +6,7 @@
 #include <QThreadPool>
 
 #include "EngineTypes.h"
+#include "avatar/files.h"
 #include "avatar/log.h"
 
 namespace studio {
@@ -132,11 +133,10 @@ void RenderJob::onFinished(const avatar::Status& status, const avatar::RenderRes
     progress_ = 1.0;
   } else if (status.code() == avatar::ErrorCode::Cancelled) {
     state_ = State::Cancelled;
-    // The engine removes <out>.part on cancel; make sure nothing half-written stays.
-    const QString part = outputPath() + QStringLiteral(".part");
-    if (QFile::exists(part)) {
-      avatar::log(avatar::LogLevel::Warning, "studio: removing leftover " + part.toStdString());
-      QFile::remove(part);
+    // The engine removes <out>.<tag>.part on cancel; make sure nothing half-written stays.
+    for (const auto& part : avatar::partialOutputs(toEnginePath(outputPath()))) {
+      avatar::log(avatar::LogLevel::Warning, "studio: removing leftover " + part);
+      QFile::remove(fromEnginePath(part));
     }
   } else {
     state_ = State::Failed;

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "media/input_checks.h"
 
@@ -73,6 +74,32 @@ Status readInputFile(const std::string& path, const char* role, size_t maxBytes,
     return tooLarge(path, role, maxBytes);
   }
   return Status::ok();
+}
+
+std::vector<std::string> partialOutputs(const std::string& output) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  const fs::path p(output);
+  const std::string prefix = p.filename().string() + ".";
+  std::error_code ec;
+  fs::directory_iterator it(p.has_parent_path() ? p.parent_path() : fs::path("."), ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > prefix.size() + 4 && name.rfind(prefix, 0) == 0 &&
+        name.compare(name.size() - 5, 5, ".part") == 0) {
+      out.push_back(it->path().string());
+    }
+  }
+  return out;
+}
+
+int removePartialOutputs(const std::string& output) {
+  int n = 0;
+  for (const auto& part : partialOutputs(output)) {
+    std::error_code ec;
+    if (std::filesystem::remove(part, ec)) ++n;
+  }
+  return n;
 }
 
 }  // namespace avatar

@@ -8,6 +8,7 @@
 #include <QStorageInfo>
 #include <algorithm>
 
+#include "avatar/files.h"
 #include "avatar/log.h"
 #include "jobs/job_service.h"
 
@@ -144,7 +145,7 @@ void JobService::shutdown() {
 }
 
 void JobService::removeOutput(const JobRecord& job) {
-  QFile::remove(qs(job.outputPath + ".part"));
+  avatar::removePartialOutputs(job.outputPath);  // <out>.<tag>.part of a killed render
   QFile::remove(qs(job.outputPath));
 }
 

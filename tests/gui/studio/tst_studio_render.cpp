@@ -17,6 +17,7 @@
 #include "RenderQueue.h"
 #include "RenderQueueWidget.h"
 #include "StudioTestSupport.h"
+#include "avatar/files.h"
 #include "avatar/media.h"
 
 using studio::MainWindow;
@@ -75,7 +76,7 @@ class StudioRender : public QObject {
     QCOMPARE(QFileInfo(out).absolutePath(), QDir(dir).absolutePath());
     QCOMPARE(QFileInfo(out).fileName(), QStringLiteral("alice-hello.mp4"));
     QVERIFY(QFileInfo(out).size() > 1000);
-    QVERIFY(!QFileInfo::exists(out + QStringLiteral(".part")));
+    QVERIFY(avatar::partialOutputs(studio::toEnginePath(out)).empty());
 
     // The audio track in the MP4 is as long as the speech.
     avatar::AudioSamples decoded;
@@ -135,7 +136,7 @@ class StudioRender : public QObject {
         },
         120000));
     QVERIFY2(!job->isFinished(), "the render finished before it could be cancelled");
-    QVERIFY(QFileInfo::exists(job->outputPath() + QStringLiteral(".part")));
+    QCOMPARE(avatar::partialOutputs(studio::toEnginePath(job->outputPath())).size(), size_t(1));
     // Click the row's cancel button.
     auto* cancel =
         w.renderQueueWidget()->rowFor(job)->findChild<QToolButton*>(QStringLiteral("cancelJob"));
@@ -144,7 +145,7 @@ class StudioRender : public QObject {
     QCOMPARE(job->state(), RenderJob::State::Cancelled);
     QCOMPARE(job->error().code(), avatar::ErrorCode::Cancelled);
     QVERIFY(!QFileInfo::exists(job->outputPath()));
-    QVERIFY(!QFileInfo::exists(job->outputPath() + QStringLiteral(".part")));
+    QVERIFY(avatar::partialOutputs(studio::toEnginePath(job->outputPath())).empty());
     QCOMPARE(QDir(dir).entryList({QStringLiteral("*.mp4*")}, QDir::Files).size(), 0);
   }
 

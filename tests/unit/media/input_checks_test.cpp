@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "avatar/files.h"
 #include "media/input_checks.h"
 #include "test_support.h"
 
@@ -71,6 +72,11 @@ TEST(OutputChecks, EveryWriterGetsItsOwnExclusivePartialFile) {
   EXPECT_TRUE(std::filesystem::exists(b));
   EXPECT_EQ(a.rfind(out + ".", 0), 0u) << a;
   EXPECT_EQ(a.substr(a.size() - 5), ".part");
+  avatar_test::writeBytes(dir.file("talk.mp4.txt"), {1});  // not a partial output
+  EXPECT_EQ(avatar::partialOutputs(out).size(), 2u);
+  EXPECT_EQ(avatar::removePartialOutputs(out), 2);
+  EXPECT_TRUE(avatar::partialOutputs(out).empty());
+  EXPECT_TRUE(std::filesystem::exists(dir.file("talk.mp4.txt")));
   const std::string ro = unwritableDir(dir);
   std::string c;
   const Status s = avatar::detail::createPartialFile(ro + "/x.mp4", &c);

@@ -156,7 +156,7 @@ class McpHardeningTest(unittest.TestCase):
 
     def test_failing_render_fails_only_its_call(self):
         days = os.path.join(self.root, "days.wav")
-        data = b"\0" * 90000  # 45000 samples at 1 Hz: half a day of "audio"
+        data = b"\0" * 4_000_000  # 2e6 samples at 1 Hz: 23 days of "audio"
         with open(days, "wb") as f:
             f.write(b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt " +
                     struct.pack("<IHHIIHH", 16, 1, 1, 1, 2, 2, 16) + b"data" +

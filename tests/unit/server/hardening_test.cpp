@@ -60,7 +60,7 @@ TEST(RequestHead, ProbeOnlyConnectionsServeHealthOnly) {
 TEST(RequestHead, InflightBodyBudget) {
   const GuardPolicy p = policy();
   AdmitContext ctx;
-  ctx.inflightBodyBytes = 600;
+  ctx.inflightBodyBytes = 700;  // 700 + 900 > 1500
   const QByteArray head = "POST /render-upload HTTP/1.1\r\nContent-Length: 900\r\n\r\n";
   const auto busy = decideHead(head, p, ctx);
   ASSERT_TRUE(busy.refusal);

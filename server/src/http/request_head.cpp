@@ -101,7 +101,7 @@ HeadDecision decideHead(const QByteArray& head, const GuardPolicy& policy,
   if (ctx.probeOnly && (!isPublic || d.contentLength > 0)) {
     return refused(d, "too_many_connections", "TooManyConnections",
                    "too many open connections; retry later (this one only serves /health probes)",
-                   toDrain);
+                   0);  // not drained: a probe connection is freed at once
   }
   if (!policy.token.empty() && !isPublic && !bearerMatches(authorization, policy.token)) {
     return refused(d, "unauthorized", "Unauthorized",

@@ -21,7 +21,14 @@ int runServe(int argc, char** argv) {
   p.add({"idle-timeout-sec", "", true, "S", "Close idle connections after S s (default 15)."});
   p.add(
       {"header-timeout-sec", "", true, "S", "A request head must arrive within S s (default 10)."});
-  p.add({"max-connections", "", true, "N", "Open connections at most (default 256)."});
+  p.add({"max-connections", "", true, "N",
+         "Open connections at most (default 256; 4 more are kept for /health probes)."});
+  p.add({"max-inflight-body-mb", "", true, "MB",
+         "Request bodies being received at once, in all (default 256; 0 = no limit): "
+         "beyond it 503 + Retry-After."});
+  p.add({"min-body-kbps", "", true, "KB",
+         "Slowest accepted body upload in KB/s (default 64; 0 = no body deadline): a body must "
+         "arrive within the header timeout + its size at this rate."});
   p.add({"print-openapi", "", false, "", "Print the OpenAPI document and exit."});
   addServiceFlags(p);
   std::string error;
@@ -65,6 +72,16 @@ int runServe(int argc, char** argv) {
     return usageError("serve", error);
   }
   http.maxConnections = int(v);
+  if (!numberFlag(p, "max-inflight-body-mb", 0, 1 << 20,
+                  double(http.maxInflightBodyBytes) / (1 << 20), &v, &error)) {
+    return usageError("serve", error);
+  }
+  http.maxInflightBodyBytes = int64_t(v * (1 << 20));
+  if (!numberFlag(p, "min-body-kbps", 0, 1 << 20, double(http.minBodyBytesPerSec) / 1024, &v,
+                  &error)) {
+    return usageError("serve", error);
+  }
+  http.minBodyBytesPerSec = int64_t(v * 1024);
   if (p.has("print-openapi")) {
     std::printf("%s\n", avatar::server::openApiDocument(http).c_str());
     return kExitOk;

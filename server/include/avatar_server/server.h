@@ -50,7 +50,12 @@ struct HttpConfig {
   int maxHeaderBytes = 32 << 10;
   int idleTimeoutMs = 15000;    // keep-alive connections without traffic are closed
   int headerTimeoutMs = 10000;  // a started request must deliver its headers within this
-  int maxConnections = 256;
+  int maxConnections = 256;     // plus kProbeConnections kept for /health/* probes
+  // Request bodies admitted and not yet handled, summed over all connections;
+  // beyond it a request gets 503 ServerBusy (Retry-After) before its body is read.
+  int64_t maxInflightBodyBytes = 256LL << 20;
+  // A body must arrive within headerTimeoutMs + its length at this rate (408 otherwise).
+  int64_t minBodyBytesPerSec = 64LL << 10;
 };
 
 int runRestServer(const ServiceConfig& service, const HttpConfig& http);

@@ -33,7 +33,7 @@ Json renderInputSchema(avatar::JsonNameStyle style) {
 CommandResult runRender(const Json& args, CommandContext& ctx) {
   const auto name = [&](const char* camel) { return argName(camel, ctx.style); };
   avatar::RenderRequest request;
-  if (avatar::Status s = avatar::mergeRenderRequest(args.dump(), &request); !s) {
+  if (avatar::Status s = avatar::mergeRenderRequest(dumpJson(args), &request); !s) {
     return CommandResult::fail(ApiError::fromStatus(s));
   }
   if (!request.outputPath.empty()) {
@@ -59,7 +59,8 @@ CommandResult runRender(const Json& args, CommandContext& ctx) {
       }
       continue;
     }
-    if (!ctx.reservedJobId.empty()) continue;  // uploads: the server's own files
+    const auto uploaded = ctx.uploadedPaths.find(in.field);
+    if (uploaded != ctx.uploadedPaths.end() && uploaded->second == *in.path) continue;
     std::string resolved;
     if (auto err = ctx.paths.resolveInputFile(*in.path, name(in.field), &resolved)) {
       return CommandResult::fail(*err);

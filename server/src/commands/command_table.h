@@ -8,6 +8,7 @@
 // statuses and MCP isError results in one place each.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,9 +29,12 @@ struct CommandContext {
   avatar::JsonNameStyle style = avatar::JsonNameStyle::Camel;  // of argument names
   std::string origin = "rest";                                 // "rest", "upload", "mcp"
   bool includeServerPaths = false;  // MCP clients are local: show output paths
-  // render only: inputs were uploaded into this reserved job's directory, so
-  // their paths are the server's own and skip the input-root policy.
+  // render only (uploads): the reserved job whose directory holds the uploads,
+  // and the fields (camelCase) whose value is a file the server itself stored
+  // there. Only those exact paths skip the input-root policy; every other path
+  // field, wherever in the request it came from, goes through it.
   std::string reservedJobId;
+  std::map<std::string, std::string> uploadedPaths;
 };
 
 struct CommandResult {

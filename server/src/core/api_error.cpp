@@ -44,6 +44,7 @@ const std::vector<std::pair<std::string, int>>& table() {
       {"OutOfMemory", 503},
       {"QueueFull", 503},
       {"TooManyConnections", 503},
+      {"ServerBusy", 503},  // too many request bodies in flight
       {"ShuttingDown", 503},
   };
   return t;
@@ -53,12 +54,6 @@ const std::vector<std::pair<std::string, int>>& table() {
 
 ApiError ApiError::make(std::string code, std::string subject, std::string detail) {
   return ApiError{std::move(code), std::move(subject), std::move(detail)};
-}
-
-ApiError ApiError::fromStatus(const avatar::Status& status) {
-  std::string detail = status.detail();
-  for (const auto& c : status.context()) detail += " (" + c + ")";
-  return make(avatar::errorCodeName(status.code()), status.subject(), detail);
 }
 
 int ApiError::httpStatus() const {

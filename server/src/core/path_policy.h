@@ -3,7 +3,10 @@
 // A path is accepted only when it lies inside one of the configured input
 // roots after every symbolic link is resolved. Refused: any ".." component,
 // absolute paths outside the roots, links that lead outside, NUL bytes.
-// Relative paths are taken relative to the first root. With no roots, either
+// Every path outside the roots gets the same PathNotAllowed answer, whether
+// or not anything exists there (links are followed component by component
+// even when their target is missing), so answers reveal nothing about the file
+// system outside. Relative paths are taken relative to the first root. With no roots, either
 // every path is refused (REST) or every readable path is accepted (MCP,
 // whose client is the local user); see ServiceConfig::anyPathWhenNoRoots.
 // Thread-safe after init().

@@ -1,7 +1,9 @@
 #include "core/schema_check.h"
 
 #include <charconv>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 namespace avatar::server {
@@ -38,6 +40,18 @@ std::optional<ApiError> check(const Json& schema, const Json& value, const std::
     bool found = false;
     for (const auto& option : *e) found = found || option == value;
     if (!found) return bad("must be one of " + e->dump());
+  }
+  if (value.is_number() && schema.contains("type") && schema["type"] == "integer") {
+    // Integers are stored in 32 bits unless the schema says int64: a value
+    // that would not fit is refused, never wrapped.
+    const bool wide = schema.contains("format") && schema["format"] == "int64";
+    const double lo = wide ? -9007199254740992.0 : double(INT32_MIN);
+    const double hi = wide ? 9007199254740992.0 : double(INT32_MAX);
+    const double d = value.get<double>();
+    if (d < lo || d > hi) {
+      return bad("must be an integer between " + std::to_string(int64_t(lo)) + " and " +
+                 std::to_string(int64_t(hi)));
+    }
   }
   if (value.is_number()) {
     const double d = value.get<double>();

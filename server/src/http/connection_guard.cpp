@@ -3,54 +3,28 @@
 #include <QTcpSocket>
 #include <algorithm>
 #include <cctype>
-#include <iterator>
+#include <climits>
 
 #include "http/http_message.h"
 #include "http/metrics.h"
+#include "http/request_head.h"
 
 namespace avatar::server {
 namespace {
 
 constexpr int kDrainDeadlineMs = 5000;  // how long a refused body may keep arriving
-
-qsizetype findHeadEnd(const QByteArray& buf) {
-  const qsizetype crlf = buf.indexOf("\r\n\r\n");
-  const qsizetype lf = buf.indexOf("\n\n");
-  if (crlf >= 0 && (lf < 0 || crlf + 2 <= lf)) return crlf + 4;
-  if (lf >= 0) return lf + 2;
-  return -1;
-}
-
-bool allDigits(const QByteArray& s) {
-  if (s.isEmpty() || s.size() > 18) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
+constexpr int kProbeHeadTimeoutMs = 2000;
 
 }  // namespace
 
-bool bearerMatches(const QByteArray& authorization, const std::string& token) {
-  const QByteArray a = authorization.trimmed();
-  if (a.size() < 7 || a.left(7).toLower() != "bearer ") return false;
-  const QByteArray given = a.mid(7).trimmed();
-  // Constant time in the token's content (the length is not secret enough to hide).
-  unsigned diff = unsigned(given.size() ^ qsizetype(token.size()));
-  for (size_t i = 0; i < token.size(); ++i) {
-    const char g = i < size_t(given.size()) ? given[qsizetype(i)] : 0;
-    diff |= unsigned(g ^ token[i]);
-  }
-  return diff == 0;
-}
-
 ConnectionGuard::ConnectionGuard(QTcpSocket* socket, const GuardPolicy& policy, QObject* httpServer,
-                                 Metrics* metrics)
+                                 Metrics* metrics, bool probeOnly)
     : QObject(socket),
       socket_(socket),
       policy_(policy),
       httpServer_(httpServer),
-      metrics_(metrics) {
+      metrics_(metrics),
+      probeOnly_(probeOnly) {
   // Connected before QHttpServer's own reader, so this slot runs first.
   connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
   connect(socket, &QTcpSocket::bytesWritten, this, [this] { idle_.start(); });
@@ -60,13 +34,22 @@ ConnectionGuard::ConnectionGuard(QTcpSocket* socket, const GuardPolicy& policy, 
   idle_.start();
   headDeadline_.setSingleShot(true);
   connect(&headDeadline_, &QTimer::timeout, this, &ConnectionGuard::onHeadTimeout);
+  bodyDeadline_.setSingleShot(true);
+  connect(&bodyDeadline_, &QTimer::timeout, this, &ConnectionGuard::onBodyTimeout);
   drainDeadline_.setSingleShot(true);
   connect(&drainDeadline_, &QTimer::timeout, this, [this] { socket_->abort(); });
   metrics_->connectionOpened();
 }
 
 ConnectionGuard::~ConnectionGuard() {
+  releaseBody();
   metrics_->connectionClosed();
+}
+
+void ConnectionGuard::releaseBody() {
+  if (bodyReserved_ > 0 && policy_.inflightBodyBytes) *policy_.inflightBodyBytes -= bodyReserved_;
+  bodyReserved_ = 0;
+  bodyDeadline_.stop();
 }
 
 ConnectionGuard* ConnectionGuard::of(QTcpSocket* socket) {
@@ -74,6 +57,9 @@ ConnectionGuard* ConnectionGuard::of(QTcpSocket* socket) {
 }
 
 void ConnectionGuard::requestDispatched() {
+  // The body is complete (QHttpServer dispatches only then) and is handled
+  // synchronously right after this call: it leaves the budget.
+  releaseBody();
   if (state_ == State::PassBody) state_ = State::AwaitHead;
   head_.clear();
 }
@@ -113,72 +99,33 @@ void ConnectionGuard::onReadyRead() {
     drain();
     return;
   }
-  if (!head_.isEmpty() && !headDeadline_.isActive()) headDeadline_.start(policy_.headerTimeoutMs);
+  if (!head_.isEmpty() && !headDeadline_.isActive()) {
+    headDeadline_.start(probeOnly_ ? std::min(policy_.headerTimeoutMs, kProbeHeadTimeoutMs)
+                                   : policy_.headerTimeoutMs);
+  }
 }
 
 void ConnectionGuard::inspectHead(qsizetype headEnd) {
-  const QList<QByteArray> lines = head_.left(headEnd).split('\n');
+  AdmitContext ctx;
+  ctx.probeOnly = probeOnly_;
+  ctx.inflightBodyBytes = policy_.inflightBodyBytes ? *policy_.inflightBodyBytes : 0;
+  const HeadDecision d = decideHead(head_.left(headEnd), policy_, ctx);
   head_.clear();
-  const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-  if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) {
-    return refuse("malformed", "MalformedRequest", "malformed HTTP request line", 0);
+  keepAlive_ = d.keepAlive && !probeOnly_;
+  if (d.refusal) {
+    return refuse(d.refusal->reason, d.refusal->code, d.refusal->detail,
+                  d.refusal->bodyBytesToDrain);
   }
-  static const QByteArray kMethods[] = {"GET",     "HEAD",  "POST",  "PUT",    "DELETE",
-                                        "OPTIONS", "PATCH", "TRACE", "CONNECT"};
-  if (std::find(std::begin(kMethods), std::end(kMethods), requestLine[0]) == std::end(kMethods)) {
-    // QHttpServer 6.4 would drop the connection without an answer.
-    return refuse("malformed", "MethodNotAllowed",
-                  "unknown method \"" + requestLine[0].left(32).toStdString() + "\"", 0);
-  }
-  const bool http11 = requestLine[2] != "HTTP/1.0";
-  const QByteArray target = requestLine[1];
-  const std::string path =
-      target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?')).toStdString();
-  QByteArray contentLength, transferEncoding, connection, expect, authorization;
-  for (qsizetype i = 1; i < lines.size(); ++i) {
-    const QByteArray line = lines[i].trimmed();
-    const qsizetype colon = line.indexOf(':');
-    if (line.isEmpty()) continue;
-    if (colon <= 0) return refuse("malformed", "MalformedRequest", "malformed header line", 0);
-    const QByteArray name = line.left(colon).trimmed().toLower();
-    const QByteArray value = line.mid(colon + 1).trimmed();
-    if (name == "content-length") {
-      if (!allDigits(value) || (!contentLength.isEmpty() && contentLength != value)) {
-        return refuse("malformed", "MalformedRequest", "invalid Content-Length", 0);
-      }
-      contentLength = value;
-    } else if (name == "transfer-encoding") {
-      transferEncoding = value.toLower();
-    } else if (name == "connection") {
-      connection = value.toLower();
-    } else if (name == "expect") {
-      expect = value.toLower();
-    } else if (name == "authorization") {
-      authorization = value;
+  if (d.contentLength > 0) {
+    bodyReserved_ = d.contentLength;
+    if (policy_.inflightBodyBytes) *policy_.inflightBodyBytes += bodyReserved_;
+    if (policy_.minBodyBytesPerSec > 0) {
+      const double ms =
+          policy_.headerTimeoutMs + double(d.contentLength) * 1000.0 / policy_.minBodyBytesPerSec;
+      bodyDeadline_.start(int(std::min(ms, double(INT32_MAX))));
     }
   }
-  keepAlive_ = http11 ? !connection.contains("close") : connection.contains("keep-alive");
-  const qint64 length = contentLength.isEmpty() ? 0 : contentLength.toLongLong();
-  // A client that waits for 100 Continue sends no body after a refusal.
-  const qint64 toDrain = expect.contains("100-continue") ? 0 : length;
-  if (!transferEncoding.isEmpty() && transferEncoding != "identity") {
-    return refuse("length_required", "LengthRequired",
-                  "chunked request bodies are not accepted; send Content-Length", -1);
-  }
-  if (!policy_.token.empty() && !policy_.isPublicPath(path) &&
-      !bearerMatches(authorization, policy_.token)) {
-    return refuse("unauthorized", "Unauthorized",
-                  "missing or wrong bearer token (send Authorization: Bearer <token>)", toDrain);
-  }
-  const qint64 limit = path == policy_.uploadPath ? policy_.maxUploadBytes : policy_.maxJsonBytes;
-  if (length > limit) {
-    return refuse("body_too_large", "PayloadTooLarge",
-                  "the request body (" + std::to_string(length) + " bytes) exceeds the limit of " +
-                      std::to_string(limit) + " bytes for " + path,
-                  toDrain);
-  }
-  if (expect.contains("100-continue") && length > 0)
-    socket_->write("HTTP/1.1 100 Continue\r\n\r\n");
+  if (d.expectContinue && d.contentLength > 0) socket_->write("HTTP/1.1 100 Continue\r\n\r\n");
   state_ = State::PassBody;
 }
 
@@ -191,6 +138,7 @@ void ConnectionGuard::refuse(const char* reason, const std::string& code, const 
   std::vector<std::pair<QByteArray, QByteArray>> extra;
   if (code == "Unauthorized") extra.emplace_back("WWW-Authenticate", "Bearer");
   socket_->write(errorResponseBytes(ApiError::make(code, "", detail), false, std::move(extra)));
+  releaseBody();
   state_ = State::Draining;
   keepAlive_ = false;
   drainLeft_ = bodyBytesToDrain;
@@ -235,6 +183,15 @@ void ConnectionGuard::onIdle() {
   }
   if (state_ == State::Draining) return;
   refuse("timeout", "RequestTimeout", "the request did not arrive in time", 0);
+  drain();
+}
+
+void ConnectionGuard::onBodyTimeout() {
+  if (state_ != State::PassBody) return;
+  refuse("timeout", "RequestTimeout",
+         "the request body did not arrive in time (at least " +
+             std::to_string(policy_.minBodyBytesPerSec) + " bytes per second are expected)",
+         0);
   drain();
 }
 

@@ -9,8 +9,14 @@
 //   read: QHttpServer's reader is detached from the socket and the rest of
 //   the request is read and discarded, never buffered;
 // - answers "Expect: 100-continue" only for requests it accepts;
-// - closes connections idle for idleTimeoutMs, and requests whose head does
-//   not arrive within headerTimeoutMs (408);
+// - closes connections idle for idleTimeoutMs, requests whose head does not
+//   arrive within headerTimeoutMs (408), and bodies that do not arrive within
+//   headerTimeoutMs + length / minBodyBytesPerSec (408: a body trickled in a
+//   byte at a time cannot hold a connection for long);
+// - admits a body only while all bodies admitted and not yet handled stay
+//   within maxInflightBodyBytes (503 ServerBusy + Retry-After otherwise);
+// - on a connection accepted beyond --max-connections (the few kept for
+//   orchestrator probes), serves only /health/* (503 for anything else);
 // - remembers keep-alive for the response.
 // It relies on QHttpServer 6.4 reading every available byte of an incomplete
 // request on each readyRead (qhttpserverrequest.cpp), so the peeked chunks
@@ -22,6 +28,8 @@
 #include <QTimer>
 #include <functional>
 #include <string>
+
+#include "http/request_head.h"
 
 class QTcpSocket;
 
@@ -38,15 +46,22 @@ struct GuardPolicy {
   std::string token;                                          // empty: no authentication
   std::string uploadPath;                                     // the one route with the upload limit
   std::function<bool(const std::string& path)> isPublicPath;  // no token needed
+  qint64 maxInflightBodyBytes = 0;                            // 0: no budget
+  qint64 minBodyBytesPerSec = 0;                              // 0: no body deadline
+  qint64* inflightBodyBytes = nullptr;  // the budget's counter, shared by every guard
 };
+
+// Connections accepted beyond --max-connections for /health/* probes only.
+constexpr int kProbeConnections = 4;
 
 class ConnectionGuard : public QObject {
   Q_OBJECT
 
  public:
   // `httpServer` is the QAbstractHttpServer whose reader gets detached on refusal.
+  // probeOnly: a connection accepted beyond the limit, for health probes only.
   ConnectionGuard(QTcpSocket* socket, const GuardPolicy& policy, QObject* httpServer,
-                  Metrics* metrics);
+                  Metrics* metrics, bool probeOnly = false);
   ~ConnectionGuard() override;
   static ConnectionGuard* of(QTcpSocket* socket);
 
@@ -61,6 +76,8 @@ class ConnectionGuard : public QObject {
   void onReadyRead();
   void onIdle();
   void onHeadTimeout();
+  void onBodyTimeout();
+  void releaseBody();
   void inspectHead(qsizetype headEnd);
   void refuse(const char* reason, const std::string& code, const std::string& detail,
               qint64 bodyBytesToDrain);
@@ -76,12 +93,12 @@ class ConnectionGuard : public QObject {
   bool keepAlive_ = true;
   bool streaming_ = false;
   qint64 drainLeft_ = 0;
+  bool probeOnly_ = false;
+  qint64 bodyReserved_ = 0;  // counted in policy_.inflightBodyBytes
   QTimer idle_;
+  QTimer bodyDeadline_;
   QTimer headDeadline_;
   QTimer drainDeadline_;
 };
-
-// Constant-time comparison of an Authorization header with "Bearer <token>".
-bool bearerMatches(const QByteArray& authorization, const std::string& token);
 
 }  // namespace avatar::server

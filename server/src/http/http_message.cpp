@@ -23,7 +23,7 @@ QByteArray HttpRequest::body() const {
 HttpResponse HttpResponse::json(int status, const Json& value) {
   HttpResponse r;
   r.status = status;
-  r.body = QByteArray::fromStdString(value.dump(2));
+  r.body = QByteArray::fromStdString(dumpJson(value, 2));
   r.body.append('\n');
   return r;
 }

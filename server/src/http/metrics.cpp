@@ -73,7 +73,7 @@ std::string Metrics::prometheusText(const ServiceStats& jobs) const {
   family(o, "avatar_http_rejected_total", "counter",
          "Requests refused before routing (limits, auth, timeouts).");
   for (const char* reason : {"body_too_large", "header_too_large", "length_required", "malformed",
-                             "unauthorized", "timeout", "too_many_connections"}) {
+                             "unauthorized", "timeout", "too_many_connections", "busy"}) {
     const auto it = rejected_.find(reason);
     o << "avatar_http_rejected_total{reason=\"" << reason << "\"} "
       << (it == rejected_.end() ? 0 : it->second) << '\n';

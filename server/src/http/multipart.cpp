@@ -66,7 +66,7 @@ std::optional<ApiError> parseMultipart(const QByteArray& contentType, const QByt
         if (!value.toLower().startsWith("form-data")) return malformed("part is not form-data");
         const auto n = headerParam(value, "name");
         if (!n) return malformed("part without a name");
-        part.name = n->toStdString();
+        part.name = n->toStdString();  // any bytes: errors quote it as valid UTF-8
         if (const auto f = headerParam(value, "filename")) {
           part.isFile = true;
           part.filename = f->toStdString();
@@ -80,7 +80,8 @@ std::optional<ApiError> parseMultipart(const QByteArray& contentType, const QByt
     const qsizetype dataStart = headEnd + 4;
     const qsizetype next = body.indexOf("\r\n" + delimiter, dataStart);
     if (next < 0) return malformed("part \"" + part.name + "\" is not terminated");
-    part.data = body.mid(dataStart, next - dataStart);
+    // A view, not a copy: a 60 MB upload is not held twice while it is stored.
+    part.data = QByteArray::fromRawData(body.constData() + dataStart, next - dataStart);
     parts->push_back(std::move(part));
     pos = next + 2;
     if (parts->size() > 64) return malformed("more than 64 parts");

@@ -15,10 +15,11 @@ struct FormPart {
   std::string filename;  // empty for plain fields
   bool isFile = false;   // a filename parameter was present
   QByteArray contentType;
-  QByteArray data;
+  QByteArray data;  // points into the body (QByteArray::fromRawData): no copy
 };
 
 // `contentType` is the request's Content-Type header (with the boundary).
+// The parts' data share `body`'s bytes: `body` must outlive them unchanged.
 // Errors: UnsupportedMedia when it is not multipart/form-data, MalformedRequest
 // when the body does not follow the format.
 std::optional<ApiError> parseMultipart(const QByteArray& contentType, const QByteArray& body,

@@ -45,7 +45,7 @@ Json openApiJson(const std::vector<Route>& routes, const HttpConfig& http) {
 
 std::string openApiDocument(const HttpConfig& http) {
   const std::vector<Route> routes = buildRoutes(nullptr);
-  return openApiJson(routes, http).dump(2);
+  return dumpJson(openApiJson(routes, http), 2);
 }
 
 }  // namespace avatar::server

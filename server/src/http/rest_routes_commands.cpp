@@ -83,12 +83,10 @@ HttpResponse runCommandRoute(RestContext& ctx, const CommandDef& c, const HttpRe
           "send the request as application/json, not \"" + type.toStdString() + "\""));
     }
     const QByteArray body = req.body();
-    try {
-      args = Json::parse(body.constBegin(), body.constEnd());
-    } catch (const std::exception& e) {
+    std::string why;
+    if (!parseClientJson(std::string_view(body.constData(), size_t(body.size())), &args, &why)) {
       return HttpResponse::error(
-          ApiError::make("MalformedRequest", "body",
-                         std::string("the request body is not valid JSON: ") + e.what()));
+          ApiError::make("MalformedRequest", "body", "the request body is not valid JSON: " + why));
     }
   } else {
     for (const auto& [key, value] : req.query.queryItems(QUrl::FullyDecoded)) {
@@ -101,7 +99,7 @@ HttpResponse runCommandRoute(RestContext& ctx, const CommandDef& c, const HttpRe
   for (const auto& [name, value] : req.pathParams) {
     if (args.is_object()) args[name] = value;
   }
-  CommandContext cctx{*ctx.jobs, *ctx.paths, avatar::JsonNameStyle::Camel, "rest", false, ""};
+  CommandContext cctx{*ctx.jobs, *ctx.paths, avatar::JsonNameStyle::Camel, "rest", false, "", {}};
   const CommandResult result = runCommand(c, args, cctx);
   if (result.error) return HttpResponse::error(*result.error);
   HttpResponse response = HttpResponse::json(result.httpStatus, result.data);

@@ -92,7 +92,7 @@ HttpResponse handleAvatars(RestContext& ctx) {
       {"auto",
        {{"available", true},
         {"description", "best the installed weights and the device allow, with fallbacks"}}}};
-  CommandContext cctx{*ctx.jobs, *ctx.paths, avatar::JsonNameStyle::Camel, "rest", false, ""};
+  CommandContext cctx{*ctx.jobs, *ctx.paths, avatar::JsonNameStyle::Camel, "rest", false, "", {}};
   const CommandResult health = runCommand(*findCommand("health"), Json::object(), cctx);
   return HttpResponse::json(200, {{"status", health.data.value("status", "not_ready")},
                                   {"models", models},

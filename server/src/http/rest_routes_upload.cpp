@@ -51,7 +51,12 @@ std::string optionType(const std::string& name) {
 std::optional<ApiError> addTextField(const FormPart& part, Json* args) {
   const std::string text = part.data.toStdString();
   if (part.name == "options") {
-    const Json options = Json::parse(text, nullptr, false);
+    Json options;
+    std::string why;
+    if (!parseClientJson(text, &options, &why)) {
+      return ApiError::make("InvalidArgument", "options",
+                            "must be a JSON object of render options (" + why + ")");
+    }
     if (!options.is_object()) {
       return ApiError::make("InvalidArgument", "options",
                             "must be a JSON object of render options");
@@ -62,8 +67,9 @@ std::optional<ApiError> addTextField(const FormPart& part, Json* args) {
   const std::string type = optionType(part.name);
   Json value = text;
   if (type == "integer" || type == "number") {
-    const Json parsed = Json::parse(text, nullptr, false);
-    if (!parsed.is_number()) {
+    Json parsed;
+    std::string why;
+    if (!parseClientJson(text, &parsed, &why) || !parsed.is_number()) {
       return ApiError::make("InvalidArgument", part.name, "must be a number, not \"" + text + "\"");
     }
     value = parsed;
@@ -76,7 +82,8 @@ std::optional<ApiError> addTextField(const FormPart& part, Json* args) {
 
 HttpResponse handleUpload(RestContext& ctx, const HttpRequest& req) {
   std::vector<FormPart> parts;
-  if (auto err = parseMultipart(req.header("content-type"), req.body(), &parts)) {
+  const QByteArray body = req.body();  // shared with the request; the parts point into it
+  if (auto err = parseMultipart(req.header("content-type"), body, &parts)) {
     return HttpResponse::error(*err);
   }
   Json args = Json::object();
@@ -108,6 +115,7 @@ HttpResponse handleUpload(RestContext& ctx, const HttpRequest& req) {
     }
   }
   std::string jobId, inputsDir;
+  std::map<std::string, std::string> uploaded;  // field -> the file stored for it
   if (auto err = ctx.jobs->reserveJob(&jobId, &inputsDir)) return HttpResponse::error(*err);
   for (const auto& f : kFileFields) {
     const auto it = files.find(f.part);
@@ -131,12 +139,14 @@ HttpResponse handleUpload(RestContext& ctx, const HttpRequest& req) {
                                                 "given twice (as a file and as a field)"));
     }
     args[f.requestField] = path;
+    uploaded[f.requestField] = path;
   }
-  CommandContext cctx{*ctx.jobs, *ctx.paths, avatar::JsonNameStyle::Camel, "upload", false, jobId};
+  CommandContext cctx{*ctx.jobs, *ctx.paths, avatar::JsonNameStyle::Camel, "upload", false,
+                      jobId,     uploaded};
   const CommandResult result = runCommand(*findCommand("render"), args, cctx);
   if (result.error) {
     ctx.jobs->discardReservedJob(jobId);
-    return HttpResponse::error(*result.error);
+    return HttpResponse::error(ctx.jobs->redactServerPaths(*result.error));
   }
   return HttpResponse::json(result.httpStatus, result.data)
       .withHeader("Location", QByteArray::fromStdString("/jobs/" + jobId));

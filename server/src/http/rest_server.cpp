@@ -5,7 +5,9 @@
 #include <QHostInfo>
 #include <QHttpServerRequest>
 #include <QTcpSocket>
+#include <algorithm>
 
+#include "avatar/log.h"
 #include "http/file_streamer.h"
 
 namespace avatar::server {
@@ -52,7 +54,8 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor) {
     delete socket;
     return;
   }
-  if (metrics_->openConnections() >= maxConnections_) {
+  const int open = metrics_->openConnections();
+  if (open >= maxConnections_ + kProbeConnections) {
     metrics_->countRejected("too_many_connections");
     socket->write(errorResponseBytes(
         ApiError::make("TooManyConnections", "", "too many open connections; retry later"), false));
@@ -61,7 +64,9 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor) {
     return;
   }
   // The guard connects to readyRead before QHttpServer does (on addPendingConnection).
-  new ConnectionGuard(socket, policy_, httpServer_, metrics_);
+  // Beyond the limit a few connections are kept for orchestrator probes, so a
+  // server whose clients hold every connection still answers /health/*.
+  new ConnectionGuard(socket, policy_, httpServer_, metrics_, open >= maxConnections_);
   addPendingConnection(socket);
 }
 
@@ -73,6 +78,13 @@ RestServer::RestServer(JobService& jobs, const PathPolicy& paths, const HttpConf
   policy_.idleTimeoutMs = http_.idleTimeoutMs;
   policy_.headerTimeoutMs = http_.headerTimeoutMs;
   policy_.token = http_.token;
+  // The budget must admit at least one body of the largest size allowed.
+  policy_.maxInflightBodyBytes =
+      http_.maxInflightBodyBytes > 0
+          ? std::max({http_.maxInflightBodyBytes, http_.maxUploadBytes, http_.maxJsonBytes})
+          : 0;
+  policy_.minBodyBytesPerSec = http_.minBodyBytesPerSec;
+  policy_.inflightBodyBytes = &inflightBodyBytes_;
   policy_.uploadPath = "/render-upload";
   policy_.isPublicPath = isPublicPath;
   ctx_.jobs = &jobs;
@@ -133,7 +145,16 @@ bool RestServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* so
     response = HttpResponse::error(
         ApiError::make("MalformedRequest", "Upgrade", "protocol upgrades are not supported"));
   } else {
-    response = dispatchRoute(routes_, http_, req, &route);
+    // An exception must never unwind through Qt's event loop (std::terminate):
+    // it fails this request and nothing else.
+    try {
+      response = dispatchRoute(routes_, http_, req, &route);
+    } catch (const std::exception& e) {
+      avatar::log(avatar::LogLevel::Error,
+                  "request " + req.method + " " + req.path + " failed: " + e.what());
+      response = HttpResponse::error(
+          ApiError::make("Internal", "", "the request could not be handled; see the server log"));
+    }
   }
   metrics_.countRequest(req.method, route, response.status, double(timer.nsecsElapsed()) / 1e9);
   send(socket, response, keepAlive, req.headOnly());

@@ -52,6 +52,7 @@ class RestServer : public QAbstractHttpServer {
 
   HttpConfig http_;
   Metrics metrics_;
+  qint64 inflightBodyBytes_ = 0;  // before policy_, which points to it
   GuardPolicy policy_;
   RestContext ctx_;
   std::vector<Route> routes_;

@@ -31,11 +31,31 @@ std::string JobService::jobDirFor(const std::string& id) const {
   return config_.dataDir + "/jobs/" + id;
 }
 
+std::string JobService::redactServerPaths(std::string text) const {
+  const std::string jobsPrefix = config_.dataDir + "/jobs/";
+  for (size_t pos; (pos = text.find(jobsPrefix)) != std::string::npos;) {
+    const size_t slash = text.find('/', pos + jobsPrefix.size());
+    const size_t end = slash == std::string::npos ? pos + jobsPrefix.size() : slash + 1;
+    text.erase(pos, end - pos);
+  }
+  for (size_t pos;
+       !config_.dataDir.empty() && (pos = text.find(config_.dataDir)) != std::string::npos;) {
+    text.replace(pos, config_.dataDir.size(), "<data-dir>");
+  }
+  return text;
+}
+
+ApiError JobService::redactServerPaths(ApiError error) const {
+  error.subject = redactServerPaths(std::move(error.subject));
+  error.detail = redactServerPaths(std::move(error.detail));
+  return error;
+}
+
 std::optional<ApiError> JobService::reserveJob(std::string* jobId, std::string* inputsDir) {
   *jobId = QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
   *inputsDir = jobDirFor(*jobId) + "/inputs";
   if (!QDir().mkpath(QString::fromStdString(*inputsDir))) {
-    return ApiError::make("OutputNotWritable", config_.dataDir,
+    return ApiError::make("OutputNotWritable", "data directory",
                           "cannot create the job directory for uploads");
   }
   reserved_.insert(*jobId);
@@ -67,7 +87,7 @@ std::optional<ApiError> JobService::submit(SubmitSpec spec, JobRecord* out) {
   }
   job.jobDir = jobDirFor(job.id);
   if (!QDir().mkpath(QString::fromStdString(job.jobDir))) {
-    return ApiError::make("OutputNotWritable", config_.dataDir, "cannot create the job directory");
+    return ApiError::make("OutputNotWritable", "data directory", "cannot create the job directory");
   }
   job.outputPath = job.jobDir + "/" + job.id + ".mp4";
   spec.request.outputPath = job.outputPath;
@@ -148,7 +168,7 @@ void JobService::dispatch() {
     RenderTask task;
     task.jobId = job.id;
     if (avatar::Status s = avatar::parseRenderRequest(job.requestJson, &task.request); !s) {
-      const ApiError e = ApiError::fromStatus(s);
+      const ApiError e = redactServerPaths(ApiError::fromStatus(s));
       job.errorCode = "Internal";
       job.errorSubject = "stored request";
       job.errorDetail = e.message();
@@ -175,7 +195,11 @@ void JobService::onWorkerProgress(const std::string& jobId, double progress,
   if (it == jobs_.end() || it->second.state != JobState::Processing) return;
   JobRecord& job = it->second;
   job.progress = std::max(job.progress, std::clamp(progress, 0.0, 1.0));
+  const bool newStage = job.stage != stage;
   job.stage = stage;
+  // Stage changes are few; saved so a job that crashes the process is
+  // reported with the stage it crashed in.
+  if (newStage) persist(job);
   Q_EMIT jobProgress(QString::fromStdString(jobId), job.progress, QString::fromStdString(stage));
 }
 
@@ -207,13 +231,13 @@ void JobService::onWorkerDone(RenderOutcome o) {
     job.sha256 = o.sha256;
     job.diskBytes += o.outputBytes;
     job.result = std::move(o.result);
-    for (auto& n : o.notes) job.notes.push_back(std::move(n));
+    for (auto& n : o.notes) job.notes.push_back(redactServerPaths(std::move(n)));
     counters_.renderSecondsSum +=
         job.result.value("renderSec", 0.0) + job.result.value("analyseSec", 0.0);
     ++counters_.renderCount;
     finish(job, JobState::Succeeded);
   } else {
-    const ApiError e = ApiError::fromStatus(o.status);
+    const ApiError e = redactServerPaths(ApiError::fromStatus(o.status));
     job.errorCode = e.code;
     job.errorSubject = e.subject;
     job.errorDetail = e.detail;

@@ -9,7 +9,9 @@
 // open(), jobs that were processing when the previous process died are
 // re-queued (REST) or failed with code Interrupted (MCP, or after
 // maxAttempts runs); queued jobs are queued again; finished videos are
-// checked on disk. Retention expires finished jobs by age and disk budget.
+// checked on disk; folders in <data-dir>/jobs without a job that keeps files
+// (interrupted uploads, clean-ups) are removed and logged. Retention expires finished jobs by age
+// and disk budget.
 #pragma once
 
 #include <QObject>
@@ -81,6 +83,11 @@ class JobService : public QObject {
   bool storeHealthy();
   int64_t freeDiskBytes() const;
   const ServiceConfig& config() const { return config_; }
+  // `text` without the server's own absolute paths: "<data-dir>/jobs/<id>/x"
+  // becomes "x" (e.g. "inputs/audio.wav"), any other mention of the data
+  // directory "<data-dir>". For errors shown to clients.
+  std::string redactServerPaths(std::string text) const;
+  ApiError redactServerPaths(ApiError error) const;
   const std::shared_ptr<const avatar::Engine>& engine() const { return engine_; }
   void sweepRetention();
 
@@ -95,6 +102,7 @@ class JobService : public QObject {
   void finish(JobRecord& job, JobState state);
   void persist(const JobRecord& job);
   void recover(std::vector<JobRecord> loaded);
+  void reconcileDataDir();
   void requeueInterrupted(JobRecord& job, const std::string& why);
   void expire(JobRecord& job, const std::string& reason);
   void removeOutput(const JobRecord& job);

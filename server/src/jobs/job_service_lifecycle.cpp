@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QStorageInfo>
 #include <algorithm>
+#include <filesystem>
 
 #include "avatar/files.h"
 #include "avatar/log.h"
@@ -57,6 +58,7 @@ std::optional<ApiError> JobService::open() {
         }));
   }
   recover(std::move(loaded));
+  reconcileDataDir();
   sweepRetention();
   // Age-based expiry also needs a clock, not only job completions.
   const double retentionMs = config_.retentionHours * 3600e3;
@@ -86,9 +88,11 @@ void JobService::recover(std::vector<JobRecord> loaded) {
         ++failed;
       } else if (job.attempts >= config_.maxAttempts) {
         job.errorCode = "Interrupted";
+        // Most likely the input crashed the process: do not run it again.
         job.errorDetail = "the server stopped during this job " + std::to_string(job.attempts) +
-                          " time(s); giving up (attempt limit " +
-                          std::to_string(config_.maxAttempts) + ")";
+                          " time(s) (last in stage \"" + job.stage +
+                          "\"); giving up (attempt limit " + std::to_string(config_.maxAttempts) +
+                          ")";
         job.state = JobState::Failed;
         job.finishedMs = nowMs();
         removeJobDir(job);
@@ -121,6 +125,53 @@ void JobService::recover(std::vector<JobRecord> loaded) {
                                           std::to_string(requeued) +
                                           " re-queued after an interruption, " +
                                           std::to_string(failed) + " failed as interrupted)");
+}
+
+void JobService::reconcileDataDir() {
+  // A process killed at any moment (during an upload, between a state change
+  // and a clean-up) leaves folders the job store does not account for. Each
+  // entry of <data-dir>/jobs is adopted (a queued or succeeded job's folder:
+  // its size is re-measured so the disk budget sees it) or removed.
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(config_.dataDir) / "jobs";
+  std::error_code ec;
+  int adopted = 0, removed = 0;
+  std::vector<fs::path> entries;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    entries.push_back(it->path());
+  }
+  for (const fs::path& entry : entries) {
+    const std::string name = entry.filename().string();
+    const auto job = jobs_.find(name);
+    const bool isDir = fs::is_directory(fs::symlink_status(entry, ec));
+    const bool keeps = job != jobs_.end() && (job->second.state == JobState::Queued ||
+                                              job->second.state == JobState::Succeeded);
+    if (isDir && keeps) {
+      int64_t bytes = 0;
+      for (fs::recursive_directory_iterator f(entry, ec), end; !ec && f != end; f.increment(ec)) {
+        if (f->is_regular_file(ec)) bytes += int64_t(f->file_size(ec));
+      }
+      if (bytes != job->second.diskBytes) {
+        job->second.diskBytes = bytes;
+        persist(job->second);
+      }
+      ++adopted;
+      continue;
+    }
+    std::error_code rmError;
+    fs::remove_all(entry, rmError);
+    ++removed;
+    avatar::log(
+        rmError ? avatar::LogLevel::Error : avatar::LogLevel::Warning,
+        std::string(rmError ? "cannot remove " : "removed ") + "leftover jobs/" + validUtf8(name) +
+            " (" +
+            (job == jobs_.end() ? "no job record: an interrupted upload or submission"
+                                : std::string("job is ") + jobStateName(job->second.state)) +
+            ")" + (rmError ? ": " + rmError.message() : ""));
+  }
+  avatar::log(avatar::LogLevel::Info, "data directory: " + std::to_string(adopted) +
+                                          " job folder(s) adopted, " + std::to_string(removed) +
+                                          " leftover(s) removed");
 }
 
 void JobService::requeueInterrupted(JobRecord& job, const std::string& why) {

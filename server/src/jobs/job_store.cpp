@@ -123,8 +123,8 @@ std::optional<ApiError> JobStore::save(const JobRecord& j) {
   query.bindValue(QStringLiteral(":obytes"), qint64(j.outputBytes));
   query.bindValue(QStringLiteral(":sha"), q(j.sha256));
   query.bindValue(QStringLiteral(":dbytes"), qint64(j.diskBytes));
-  query.bindValue(QStringLiteral(":result"), q(j.result.dump()));
-  query.bindValue(QStringLiteral(":notes"), q(Json(j.notes).dump()));
+  query.bindValue(QStringLiteral(":result"), q(dumpJson(j.result)));
+  query.bindValue(QStringLiteral(":notes"), q(dumpJson(Json(j.notes))));
   if (!query.exec()) return sqlError(QStringLiteral("saving job ") + q(j.id), query.lastError());
   return std::nullopt;
 }

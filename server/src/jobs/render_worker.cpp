@@ -106,7 +106,27 @@ void RenderWorker::loop() {
       stop_ = std::move(stop);
       if (forShutdown_) stop_->requestStop();
     }
-    RenderOutcome outcome = run(task, *stop_);
+    RenderOutcome outcome;
+    // An exception escaping this thread would std::terminate the whole
+    // server: it fails this job, with its reason, and nothing else.
+    try {
+      outcome = run(task, *stop_);
+    } catch (const std::bad_alloc&) {
+      outcome = RenderOutcome{};
+      outcome.jobId = task.jobId;
+      outcome.status =
+          avatar::Status::error(avatar::ErrorCode::OutOfMemory, "", "the render ran out of memory");
+    } catch (const std::exception& e) {
+      outcome = RenderOutcome{};
+      outcome.jobId = task.jobId;
+      outcome.status = avatar::Status::error(avatar::ErrorCode::Internal, "",
+                                             std::string("the render failed: ") + e.what());
+    } catch (...) {
+      outcome = RenderOutcome{};
+      outcome.jobId = task.jobId;
+      outcome.status = avatar::Status::error(avatar::ErrorCode::Internal, "",
+                                             "the render failed (unknown error)");
+    }
     {
       std::lock_guard lock(mutex_);
       outcome.stoppedForShutdown = forShutdown_;

@@ -10,11 +10,11 @@
 namespace avatar::server {
 
 void McpServer::handleLegacy(const Json& message) {
-  const auto answer = [this](const Json& line) { channel_.writeLine(line.dump()); };
+  const auto answer = [this](const Json& line) { channel_.writeLine(dumpJson(line)); };
   const Json tool = message.value("tool", Json(nullptr));
   const CommandDef* command = tool.is_string() ? findMcpTool(tool.get<std::string>()) : nullptr;
   if (!command) {
-    answer({{"error", "unknown_tool"}, {"detail", "no tool named " + tool.dump()}});
+    answer({{"error", "unknown_tool"}, {"detail", "no tool named " + dumpJson(tool)}});
     return;
   }
   const Json params = message.value("params", Json::object());
@@ -22,7 +22,7 @@ void McpServer::handleLegacy(const Json& message) {
     answer({{"error", "invalid_params"}, {"detail", "\"params\" must be a JSON object"}});
     return;
   }
-  CommandContext ctx{jobs_, paths_, avatar::JsonNameStyle::Snake, "mcp", true, ""};
+  CommandContext ctx{jobs_, paths_, avatar::JsonNameStyle::Snake, "mcp", true, "", {}};
   const CommandResult result = runCommand(*command, params, ctx);
   if (result.error) {
     const ApiError& e = *result.error;

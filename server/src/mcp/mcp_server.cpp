@@ -8,17 +8,13 @@
 #include "avatar/log.h"
 #include "avatar/version.h"
 #include "jobs/job_service.h"
+#include "mcp/rpc_envelope.h"
 #include "mcp/stdio_channel.h"
 
 namespace avatar::server {
 namespace {
 
 constexpr std::array<const char*, 3> kProtocolVersions = {"2025-11-25", "2025-06-18", "2025-03-26"};
-constexpr int kParseError = -32700;
-constexpr int kInvalidRequest = -32600;
-constexpr int kMethodNotFound = -32601;
-constexpr int kInvalidParams = -32602;
-
 }  // namespace
 
 McpServer::McpServer(JobService& jobs, const PathPolicy& paths, StdioChannel& channel)
@@ -27,7 +23,7 @@ McpServer::McpServer(JobService& jobs, const PathPolicy& paths, StdioChannel& ch
   connect(&channel, &StdioChannel::endOfInput, this, &McpServer::onEndOfInput);
   connect(&channel, &StdioChannel::lineTooLong, this, [this] {
     replyError(
-        nullptr, kInvalidRequest,
+        nullptr, kRpcInvalidRequest,
         "message longer than " + std::to_string(StdioChannel::kMaxLineBytes) + " bytes: ignored");
   });
   connect(&jobs, &JobService::jobProgress, this, &McpServer::onJobProgress);
@@ -35,7 +31,7 @@ McpServer::McpServer(JobService& jobs, const PathPolicy& paths, StdioChannel& ch
 }
 
 void McpServer::send(const Json& message) {
-  channel_.writeLine(message.dump());
+  channel_.writeLine(dumpJson(message));
 }
 
 void McpServer::reply(const Json& id, Json result) {
@@ -43,64 +39,31 @@ void McpServer::reply(const Json& id, Json result) {
 }
 
 void McpServer::replyError(const Json& id, int code, const std::string& message, Json data) {
-  Json error = {{"code", code}, {"message", message}};
-  if (!data.is_null()) error["data"] = std::move(data);
-  // MCP's schema makes the id optional on errors: left out when the request's
-  // id is unknown (a parse error), where bare JSON-RPC would write null.
-  Json response = {{"jsonrpc", "2.0"}};
-  if (!id.is_null()) response["id"] = id;
-  response["error"] = std::move(error);
-  send(response);
+  send(rpcError(id, code, message, std::move(data)));
 }
 
 void McpServer::onLine(const QByteArray& line) {
-  if (line.trimmed().isEmpty()) return;
-  Json message;
+  RpcEnvelope e = readRpcLine(std::string_view(line.constData(), size_t(line.size())));
+  // Nothing a message does may take the server down: an unexpected exception
+  // answers that message (when it has an id) and the server goes on.
   try {
-    message = Json::parse(line.constBegin(), line.constEnd());
-  } catch (const std::exception& e) {
-    replyError(nullptr, kParseError, std::string("Parse error: ") + e.what());
-    return;
-  }
-  handleMessage(message);
-}
-
-void McpServer::handleMessage(const Json& message) {
-  if (message.is_array()) {
-    replyError(nullptr, kInvalidRequest, "JSON-RPC batches are not supported");
-    return;
-  }
-  if (!message.is_object()) {
-    replyError(nullptr, kInvalidRequest, "a message must be a JSON object");
-    return;
-  }
-  if (!message.contains("jsonrpc") && message.contains("tool")) return handleLegacy(message);
-  const Json id = message.value("id", Json(nullptr));
-  const bool validId = id.is_null() || id.is_string() || id.is_number_integer();
-  if (message.value("jsonrpc", Json(nullptr)) != "2.0" || !validId) {
-    replyError(validId ? id : Json(nullptr), kInvalidRequest,
-               "not a JSON-RPC 2.0 message (\"jsonrpc\": \"2.0\" and a string or integer id)");
-    return;
-  }
-  const auto method = message.find("method");
-  if (method == message.end()) {
-    if (message.contains("result") || message.contains("error")) return;  // a client's reply
-    replyError(id, kInvalidRequest, "missing \"method\"");
-    return;
-  }
-  if (!method->is_string()) {
-    replyError(id, kInvalidRequest, "\"method\" must be a string");
-    return;
-  }
-  const Json params = message.value("params", Json::object());
-  if (!params.is_object()) {
-    if (message.contains("id")) replyError(id, kInvalidParams, "\"params\" must be an object");
-    return;
-  }
-  if (message.contains("id")) {
-    handleRequest(id, method->get<std::string>(), params);
-  } else {
-    handleNotification(method->get<std::string>(), params);
+    using K = RpcEnvelope::Kind;
+    switch (e.kind) {
+      case K::Empty:
+      case K::ClientReply:
+        return;
+      case K::Invalid:
+        if (e.answer) replyError(e.id, e.errorCode, e.errorMessage);
+        return;
+      case K::Legacy:
+        return handleLegacy(e.message);
+      case K::Request:
+        return handleRequest(e.id, e.method, e.params);
+      case K::Notification:
+        return handleNotification(e.method, e.params);
+    }
+  } catch (const std::exception& ex) {
+    replyError(e.id, kRpcInternalError, std::string("Internal error: ") + ex.what());
   }
 }
 
@@ -128,7 +91,7 @@ void McpServer::handleRequest(const Json& id, const std::string& method, const J
   } else if (method == "tools/call") {
     callTool(id, params);
   } else {
-    replyError(id, kMethodNotFound, "Method not found: " + method);
+    replyError(id, kRpcMethodNotFound, "Method not found: " + method);
   }
 }
 
@@ -140,7 +103,7 @@ void McpServer::handleNotification(const std::string& method, const Json& params
     call.cancelled = true;
     const std::string reason = params.value("reason", "no reason given");
     avatar::log(avatar::LogLevel::Info,
-                "MCP request " + requestId.dump() + " cancelled by the client: " + reason);
+                "MCP request " + dumpJson(requestId) + " cancelled by the client: " + reason);
     jobs_.cancel(jobId, "cancelled by the MCP client: " + reason);
     return;
   }

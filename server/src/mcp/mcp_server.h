@@ -51,7 +51,6 @@ class McpServer : public QObject {
 
   void onLine(const QByteArray& line);
   void onEndOfInput();
-  void handleMessage(const Json& message);
   void handleRequest(const Json& id, const std::string& method, const Json& params);
   void handleNotification(const std::string& method, const Json& params);
   void handleLegacy(const Json& message);

@@ -6,12 +6,11 @@
 #include "jobs/job_service.h"
 #include "jobs/job_views.h"
 #include "mcp/mcp_server.h"
+#include "mcp/rpc_envelope.h"
 #include "mcp/stdio_channel.h"
 
 namespace avatar::server {
 namespace {
-
-constexpr int kInvalidParams = -32602;
 
 // resource_link content and structuredContent arrived with 2025-06-18.
 bool hasStructuredResults(const std::string& protocolVersion) {
@@ -55,7 +54,8 @@ Json McpServer::toolList(const std::string& protocolVersion) {
 }
 
 Json McpServer::toolResult(const CommandDef&, const Json& data) const {
-  Json result = {{"content", {{{"type", "text"}, {"text", data.dump(2)}}}}, {"isError", false}};
+  Json result = {{"content", {{{"type", "text"}, {"text", dumpJson(data, 2)}}}},
+                 {"isError", false}};
   if (hasStructuredResults(protocolVersion_)) result["structuredContent"] = data;
   return result;
 }
@@ -63,16 +63,17 @@ Json McpServer::toolResult(const CommandDef&, const Json& data) const {
 void McpServer::callTool(const Json& id, const Json& params) {
   const auto name = params.find("name");
   if (name == params.end() || !name->is_string()) {
-    replyError(id, kInvalidParams, "tools/call needs the tool's \"name\"");
+    replyError(id, kRpcInvalidParams, "tools/call needs the tool's \"name\"");
     return;
   }
   const CommandDef* command = findMcpTool(name->get<std::string>());
   if (!command) {
-    replyError(id, kInvalidParams, "Unknown tool: " + name->get<std::string>(), {{"tool", *name}});
+    replyError(id, kRpcInvalidParams, "Unknown tool: " + name->get<std::string>(),
+               {{"tool", *name}});
     return;
   }
   const Json args = params.value("arguments", Json::object());
-  CommandContext ctx{jobs_, paths_, avatar::JsonNameStyle::Snake, "mcp", true, ""};
+  CommandContext ctx{jobs_, paths_, avatar::JsonNameStyle::Snake, "mcp", true, "", {}};
   const CommandResult result = runCommand(*command, args, ctx);
   if (result.error) {
     reply(id, toolErrorResult(result.error->code, result.error->message()));
@@ -161,7 +162,7 @@ void McpServer::completeRender(const std::string& jobId, InFlight call) {
                              : "the job disappeared"},
               {"jobId", jobId}};
     }
-    channel_.writeLine(line.dump());
+    channel_.writeLine(dumpJson(line));
     return;
   }
   if (!job) {

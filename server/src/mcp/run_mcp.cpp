@@ -58,7 +58,7 @@ std::string mcpToolManifest() {
       {"command", "avatar-renderer"},
       {"args", {"mcp"}},
       {"tools", tools}};
-  return manifest.dump(2);
+  return dumpJson(manifest, 2);
 }
 
 }  // namespace avatar::server

@@ -112,9 +112,9 @@ class Diff2LipEval(TempDirTest):
         write_inputs(inputs, t)
         p, _ = self.eval("diff2lip", inputs, check=False)
         self.assertIn("tensor 'mel' must have shape (B, 80, 16)", p.stderr)
-        p, _ = self.eval("diff2lip_sample", inputs, "--steps", "7", check=False)
+        p, _ = self.eval("diff2lip_sample", inputs, "--steps", "400", check=False)
         self.assertEqual(p.returncode, 2)
-        self.assertIn("--steps: cannot take exactly 7 DDIM steps", p.stderr)
+        self.assertIn("--steps: cannot take exactly 400 DDIM steps", p.stderr)
 
 
 if __name__ == "__main__":

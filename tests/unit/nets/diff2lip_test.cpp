@@ -196,8 +196,8 @@ TEST_F(Diff2LipTest, BadInputsAreClearErrors) {
   EXPECT_EQ(s.code(), NetError::InvalidArgument);
   EXPECT_EQ(s.subject(), "mel");
   in.mel[3] = 0;
-  s = net_->sample(1, 7, in.x.data(), in.cond.data(), in.mask.data(), in.ref.data(), in.mel.data(),
-                   out.data());
+  s = net_->sample(1, 400, in.x.data(), in.cond.data(), in.mask.data(), in.ref.data(),
+                   in.mel.data(), out.data());
   EXPECT_EQ(s.code(), NetError::InvalidArgument);
   EXPECT_EQ(s.subject(), "steps");
   s = net_->generate(1, 25, in.cond.data(), in.ref.data(), in.mel.data(), nullptr, out.data());

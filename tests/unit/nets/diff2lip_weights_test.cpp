@@ -192,7 +192,7 @@ TEST(Diff2LipSchedule, OtherStepCountsUseTheDdimStride) {
   ASSERT_TRUE(ddimSchedule(30, &s));
   EXPECT_EQ(s.timesteps[1], 34);
   EXPECT_EQ(s.timesteps.back(), 986);
-  for (int bad : {0, -3, 1, 999, 1001}) {
+  for (int bad : {0, -3, 1, 400, 999, 1001}) {
     NetStatus st = ddimSchedule(bad, &s);
     EXPECT_EQ(st.code(), NetError::InvalidArgument) << bad;
     EXPECT_EQ(st.subject(), "steps");

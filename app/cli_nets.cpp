@@ -12,6 +12,7 @@
 #include "avatar_nets/safetensors.h"
 #include "avatar_nets/weights.h"
 #include "cli_args.h"
+#include "cli_nets_diff2lip.h"
 #include "commands.h"
 #include "exit_codes.h"
 
@@ -70,7 +71,11 @@ void printHelp(const ArgParser& p) {
       "Nets and tensors (float32, NCHW):\n"
       "  wav2lip  inputs mel (B,1,80,16) and face (B,6,96,96) -> out (B,3,96,96) in [0,1]\n"
       "  gfpgan   input image (B,3,512,512) RGB in [-1,1] -> out (B,3,512,512), not clamped;\n"
-      "           noise from the stored stylegan_decoder.noises buffers (deterministic)\n\n"
+      "           noise from the stored stylegan_decoder.noises buffers (deterministic)\n"
+      "  diff2lip inputs x, cond_img, ref_img (B,3,128,128), mask (B,1,128,128), t (B) int64,\n"
+      "           mel (B,80,16) -> out (B,6,128,128): one UNet evaluation\n"
+      "  diff2lip_sample  inputs noise, cond_img, mask, ref_img, mel -> sample (B,3,128,128):\n"
+      "           the DDIM loop (eta 0, clipped) over --steps (default 25) timesteps\n\n"
       "Options:\n%s",
       p.helpText().c_str());
 }
@@ -100,6 +105,9 @@ int runEval(const ArgParser& p, NetKind kind) {
   if (device != "cpu" && device != "cuda") return usage("--device must be cpu or cuda");
   o.cuda = device == "cuda";
   o.half = p.has("half");
+  if (kind == NetKind::Diff2Lip)
+    return runDiff2LipEval(p, o, device,
+                           [](const NetStatus& s, int r) { return fail(s, Role(r)); });
   std::unique_ptr<SafetensorsFile> in;
   if (NetStatus s = SafetensorsFile::open(*p.value("inputs"), &in); !s)
     return fail(s, Role::Inputs);
@@ -152,7 +160,8 @@ int runEval(const ArgParser& p, NetKind kind) {
 
 int runNets(int argc, char** argv) {
   ArgParser p;
-  p.add({"net", "", true, "NAME", "wav2lip or gfpgan."});
+  p.add({"net", "", true, "NAME", "wav2lip, gfpgan, diff2lip or diff2lip_sample."});
+  p.add({"steps", "", true, "N", "DDIM steps for diff2lip_sample (default 25)."});
   p.add(
       {"weights", "", true, "FILE", "Weights (.safetensors, see scripts/convert_checkpoint.py)."});
   p.add({"inputs", "", true, "FILE", "Input tensors (.safetensors)."});
@@ -175,8 +184,9 @@ int runNets(int argc, char** argv) {
   }
   if (!p.positional().empty()) return usage("unexpected argument " + p.positional()[0]);
   NetKind kind;
-  if (!p.has("net") || !netFromName(*p.value("net"), &kind))
-    return usage("--net must be wav2lip or gfpgan");
+  const std::string net = p.value("net").value_or("");
+  if (!netFromName(net == "diff2lip_sample" ? "diff2lip" : net, &kind))
+    return usage("--net must be wav2lip, gfpgan, diff2lip or diff2lip_sample");
   int threads = int(std::max(1u, std::thread::hardware_concurrency()));
   try {
     if (p.has("threads")) threads = std::stoi(*p.value("threads"));

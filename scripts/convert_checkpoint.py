@@ -191,7 +191,11 @@ def unwrap(torch, obj, model):
             out[key] = value
     if not out:
         raise ConvertError("the selected state dict holds no tensors")
-    dropped = sorted(str(k) for k in obj.keys() if k not in {p[2] for p in parts})
+    taken = {p[2] for p in parts}
+    if "top level" in taken:  # a plain state dict: only its non-tensor entries were dropped
+        dropped = sorted(str(k) for k, v in obj.items() if not torch.is_tensor(v))
+    else:
+        dropped = sorted(str(k) for k in obj.keys() if k not in taken)
     return out, "+".join(p[2] for p in parts), dropped
 
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "avatar_nets/weights.h"
+#include "diff2lip_arch.h"
 #include "wav2lip_arch.h"
 
 namespace avatar::nets {
@@ -88,7 +89,12 @@ NetStatus writeRandomWeights(NetKind k, const std::string& path, uint64_t seed) 
       t.bytes = ints[i].data();
     } else {
       floats[i].resize(n);
-      fill(s, rng, floats[i]);
+      if (k == NetKind::Diff2Lip) {
+        std::normal_distribution<float> normal(0.f, 1.f);
+        for (auto& x : floats[i]) x = detail::diff2lipRandomValue(s, normal(rng));
+      } else {
+        fill(s, rng, floats[i]);
+      }
       t.bytes = floats[i].data();
     }
     tensors.push_back(std::move(t));

@@ -1,5 +1,6 @@
 // Official key lists of each net, built from the architecture tables.
 #include "avatar_nets/weights.h"
+#include "diff2lip_arch.h"
 #include "gfpgan_arch.h"
 #include "wav2lip_arch.h"
 
@@ -126,6 +127,7 @@ std::vector<WeightSpec> gfpganSpecs() {
 }  // namespace
 
 const char* netName(NetKind k) {
+  if (k == NetKind::Diff2Lip) return "diff2lip";
   return k == NetKind::Wav2Lip ? "wav2lip" : "gfpgan";
 }
 
@@ -134,6 +136,8 @@ bool netFromName(const std::string& name, NetKind* out) {
     *out = NetKind::Wav2Lip;
   } else if (name == "gfpgan") {
     *out = NetKind::Gfpgan;
+  } else if (name == "diff2lip") {
+    *out = NetKind::Diff2Lip;
   } else {
     return false;
   }
@@ -143,6 +147,8 @@ bool netFromName(const std::string& name, NetKind* out) {
 const std::vector<WeightSpec>& weightSpecs(NetKind k) {
   static const std::vector<WeightSpec> w2l = wav2lipSpecs();
   static const std::vector<WeightSpec> gfp = gfpganSpecs();
+  static const std::vector<WeightSpec> d2l = detail::diff2lipSpecs();
+  if (k == NetKind::Diff2Lip) return d2l;
   return k == NetKind::Wav2Lip ? w2l : gfp;
 }
 

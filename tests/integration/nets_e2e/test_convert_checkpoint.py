@@ -101,9 +101,11 @@ class ConvertCheckpoint(TempDirTest):
     def test_plain_state_dict_converts(self):
         ckpt = make_checkpoint(self.tmp, "wav2lip", "plain", "zip")
         out = os.path.join(self.tmp, "plain.safetensors")
-        convert("diff2lip", ckpt, out)
+        p = convert("diff2lip", ckpt, out)
         header, _ = read_safetensors(out, with_data=False)
         self.assertEqual(header["__metadata__"]["source_entry"], "top level")
+        # Diff2Lip's checkpoint is a plain state dict: nothing is reported dropped.
+        self.assertNotIn("dropped", p.stderr)
 
     def test_checkpoint_with_code_is_refused(self):
         evil = os.path.join(self.tmp, "evil.pth")

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "avatar_nets/weights.h"
+#include "fomm_arch.h"
 #include "wav2lip_arch.h"
 
 namespace avatar::nets {
@@ -88,7 +89,7 @@ NetStatus writeRandomWeights(NetKind k, const std::string& path, uint64_t seed) 
       t.bytes = ints[i].data();
     } else {
       floats[i].resize(n);
-      fill(s, rng, floats[i]);
+      k == NetKind::Fomm ? detail::fillFommRandom(s, rng, floats[i]) : fill(s, rng, floats[i]);
       t.bytes = floats[i].data();
     }
     tensors.push_back(std::move(t));

@@ -1,5 +1,6 @@
 // Official key lists of each net, built from the architecture tables.
 #include "avatar_nets/weights.h"
+#include "fomm_arch.h"
 #include "gfpgan_arch.h"
 #include "wav2lip_arch.h"
 
@@ -126,7 +127,15 @@ std::vector<WeightSpec> gfpganSpecs() {
 }  // namespace
 
 const char* netName(NetKind k) {
-  return k == NetKind::Wav2Lip ? "wav2lip" : "gfpgan";
+  switch (k) {
+    case NetKind::Wav2Lip:
+      return "wav2lip";
+    case NetKind::Gfpgan:
+      return "gfpgan";
+    case NetKind::Fomm:
+      return "fomm";
+  }
+  return "?";
 }
 
 bool netFromName(const std::string& name, NetKind* out) {
@@ -134,6 +143,8 @@ bool netFromName(const std::string& name, NetKind* out) {
     *out = NetKind::Wav2Lip;
   } else if (name == "gfpgan") {
     *out = NetKind::Gfpgan;
+  } else if (name == "fomm") {
+    *out = NetKind::Fomm;
   } else {
     return false;
   }
@@ -143,6 +154,8 @@ bool netFromName(const std::string& name, NetKind* out) {
 const std::vector<WeightSpec>& weightSpecs(NetKind k) {
   static const std::vector<WeightSpec> w2l = wav2lipSpecs();
   static const std::vector<WeightSpec> gfp = gfpganSpecs();
+  static const std::vector<WeightSpec> fomm = detail::fommSpecs();
+  if (k == NetKind::Fomm) return fomm;
   return k == NetKind::Wav2Lip ? w2l : gfp;
 }
 

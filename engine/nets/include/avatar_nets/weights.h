@@ -12,9 +12,9 @@
 
 namespace avatar::nets {
 
-enum class NetKind { Wav2Lip, Gfpgan };
+enum class NetKind { Wav2Lip, Gfpgan, Fomm };
 
-const char* netName(NetKind k);  // "wav2lip", "gfpgan"
+const char* netName(NetKind k);  // "wav2lip", "gfpgan", "fomm"
 bool netFromName(const std::string& name, NetKind* out);
 
 struct WeightSpec {

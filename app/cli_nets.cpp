@@ -13,33 +13,30 @@
 #include "avatar_nets/weights.h"
 #include "cli_args.h"
 #include "cli_nets_diff2lip.h"
+#include "cli_nets.h"
 #include "commands.h"
 #include "exit_codes.h"
 
 namespace app {
-namespace {
 
 using avatar::ErrorCode;
 using namespace avatar::nets;
 
-// Which file a NetStatus concerns decides the exit code.
-enum class Role { Weights, Inputs, Output, Run };
-
-int fail(const NetStatus& s, Role role) {
+int netsFail(const NetStatus& s, NetRole role) {
   ErrorCode code = ErrorCode::Internal;
   switch (s.code()) {
     case NetError::Ok:
       return kExitOk;
     case NetError::InvalidArgument:
-      code = role == Role::Output ? ErrorCode::OutputNotWritable : ErrorCode::InvalidArgument;
+      code = role == NetRole::Output ? ErrorCode::OutputNotWritable : ErrorCode::InvalidArgument;
       break;
     case NetError::FileNotFound:
-      code = role == Role::Weights ? ErrorCode::ModelMissing : ErrorCode::InputNotFound;
+      code = role == NetRole::Weights ? ErrorCode::ModelMissing : ErrorCode::InputNotFound;
       break;
     case NetError::InvalidFile:
     case NetError::WeightsMismatch:
     case NetError::InvalidWeights:
-      code = role == Role::Weights ? ErrorCode::ModelInvalid : ErrorCode::UnsupportedMedia;
+      code = role == NetRole::Weights ? ErrorCode::ModelInvalid : ErrorCode::UnsupportedMedia;
       break;
     case NetError::DeviceUnavailable:
       code = ErrorCode::DeviceUnavailable;
@@ -54,6 +51,27 @@ int fail(const NetStatus& s, Role role) {
   std::fprintf(stderr, "avatar-renderer nets: %s\n", s.message().c_str());
   return exitCodeFor(code);
 }
+
+NetStatus netsReadInput(const SafetensorsFile& f, const std::string& name,
+                        const std::vector<int64_t>& tail, std::vector<int64_t>* shape,
+                        std::vector<float>* values) {
+  if (NetStatus s = f.readFloat(name, shape, values); !s) return s;
+  bool ok = shape->size() == tail.size() + 1 && (*shape)[0] >= 1;
+  for (size_t i = 0; ok && i < tail.size(); ++i) ok = (*shape)[i + 1] == tail[i];
+  if (!ok) {
+    std::string want = "(B";
+    for (int64_t d : tail) want += ", " + std::to_string(d);
+    return NetStatus::error(NetError::InvalidArgument, f.path(),
+                            "tensor '" + name + "' must have shape " + want + ")");
+  }
+  return NetStatus::ok();
+}
+
+namespace {
+
+using Role = NetRole;  // short local names for the shared helpers
+auto* const fail = &netsFail;
+auto* const readInput = &netsReadInput;
 
 int usage(const std::string& message) {
   std::fprintf(stderr, "avatar-renderer nets: %s\nTry `avatar-renderer nets --help`.\n",
@@ -76,24 +94,11 @@ void printHelp(const ArgParser& p) {
       "           mel (B,80,16) -> out (B,6,128,128): one UNet evaluation\n"
       "  diff2lip_sample  inputs noise, cond_img, mask, ref_img, mel -> sample (B,3,128,128):\n"
       "           the DDIM loop (eta 0, clipped) over --steps (default 25) timesteps\n\n"
+      "  fomm     inputs source and driving (B,3,256,256) RGB in [0,1] -> prediction\n"
+      "           (B,3,256,256), kp_source, kp_driving (B,10,2), jacobian_source,\n"
+      "           jacobian_driving (B,10,2,2): absolute keypoints (no normalisation)\n\n"
       "Options:\n%s",
       p.helpText().c_str());
-}
-
-// Reads a float tensor and checks its shape after the batch dimension.
-NetStatus readInput(const SafetensorsFile& f, const std::string& name,
-                    const std::vector<int64_t>& tail, std::vector<int64_t>* shape,
-                    std::vector<float>* values) {
-  if (NetStatus s = f.readFloat(name, shape, values); !s) return s;
-  bool ok = shape->size() == tail.size() + 1 && (*shape)[0] >= 1;
-  for (size_t i = 0; ok && i < tail.size(); ++i) ok = (*shape)[i + 1] == tail[i];
-  if (!ok) {
-    std::string want = "(B";
-    for (int64_t d : tail) want += ", " + std::to_string(d);
-    return NetStatus::error(NetError::InvalidArgument, f.path(),
-                            "tensor '" + name + "' must have shape " + want + ")");
-  }
-  return NetStatus::ok();
 }
 
 int runEval(const ArgParser& p, NetKind kind) {
@@ -111,6 +116,7 @@ int runEval(const ArgParser& p, NetKind kind) {
   std::unique_ptr<SafetensorsFile> in;
   if (NetStatus s = SafetensorsFile::open(*p.value("inputs"), &in); !s)
     return fail(s, Role::Inputs);
+  if (kind == NetKind::Fomm) return runFommEval(p, o, *in, device);
   std::vector<int64_t> shape, shape2;
   std::vector<float> a, b, out;
   int batch = 0;
@@ -160,7 +166,7 @@ int runEval(const ArgParser& p, NetKind kind) {
 
 int runNets(int argc, char** argv) {
   ArgParser p;
-  p.add({"net", "", true, "NAME", "wav2lip, gfpgan, diff2lip or diff2lip_sample."});
+  p.add({"net", "", true, "NAME", "wav2lip, gfpgan, diff2lip, diff2lip_sample or fomm."});
   p.add({"steps", "", true, "N", "DDIM steps for diff2lip_sample (default 25)."});
   p.add(
       {"weights", "", true, "FILE", "Weights (.safetensors, see scripts/convert_checkpoint.py)."});
@@ -186,7 +192,7 @@ int runNets(int argc, char** argv) {
   NetKind kind;
   const std::string net = p.value("net").value_or("");
   if (!netFromName(net == "diff2lip_sample" ? "diff2lip" : net, &kind))
-    return usage("--net must be wav2lip, gfpgan, diff2lip or diff2lip_sample");
+    return usage("--net must be wav2lip, gfpgan, diff2lip, diff2lip_sample or fomm");
   int threads = int(std::max(1u, std::thread::hardware_concurrency()));
   try {
     if (p.has("threads")) threads = std::stoi(*p.value("threads"));

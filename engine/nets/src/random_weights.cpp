@@ -7,6 +7,7 @@
 
 #include "avatar_nets/weights.h"
 #include "diff2lip_arch.h"
+#include "fomm_arch.h"
 #include "wav2lip_arch.h"
 
 namespace avatar::nets {
@@ -92,6 +93,8 @@ NetStatus writeRandomWeights(NetKind k, const std::string& path, uint64_t seed) 
       if (k == NetKind::Diff2Lip) {
         std::normal_distribution<float> normal(0.f, 1.f);
         for (auto& x : floats[i]) x = detail::diff2lipRandomValue(s, normal(rng));
+      } else if (k == NetKind::Fomm) {
+        detail::fillFommRandom(s, rng, floats[i]);
       } else {
         fill(s, rng, floats[i]);
       }

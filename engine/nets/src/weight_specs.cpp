@@ -1,6 +1,7 @@
 // Official key lists of each net, built from the architecture tables.
 #include "avatar_nets/weights.h"
 #include "diff2lip_arch.h"
+#include "fomm_arch.h"
 #include "gfpgan_arch.h"
 #include "wav2lip_arch.h"
 
@@ -127,8 +128,17 @@ std::vector<WeightSpec> gfpganSpecs() {
 }  // namespace
 
 const char* netName(NetKind k) {
-  if (k == NetKind::Diff2Lip) return "diff2lip";
-  return k == NetKind::Wav2Lip ? "wav2lip" : "gfpgan";
+  switch (k) {
+    case NetKind::Wav2Lip:
+      return "wav2lip";
+    case NetKind::Gfpgan:
+      return "gfpgan";
+    case NetKind::Diff2Lip:
+      return "diff2lip";
+    case NetKind::Fomm:
+      return "fomm";
+  }
+  return "?";
 }
 
 bool netFromName(const std::string& name, NetKind* out) {
@@ -138,6 +148,8 @@ bool netFromName(const std::string& name, NetKind* out) {
     *out = NetKind::Gfpgan;
   } else if (name == "diff2lip") {
     *out = NetKind::Diff2Lip;
+  } else if (name == "fomm") {
+    *out = NetKind::Fomm;
   } else {
     return false;
   }
@@ -149,6 +161,8 @@ const std::vector<WeightSpec>& weightSpecs(NetKind k) {
   static const std::vector<WeightSpec> gfp = gfpganSpecs();
   static const std::vector<WeightSpec> d2l = detail::diff2lipSpecs();
   if (k == NetKind::Diff2Lip) return d2l;
+  static const std::vector<WeightSpec> fomm = detail::fommSpecs();
+  if (k == NetKind::Fomm) return fomm;
   return k == NetKind::Wav2Lip ? w2l : gfp;
 }
 

@@ -12,9 +12,9 @@
 
 namespace avatar::nets {
 
-enum class NetKind { Wav2Lip, Gfpgan, Diff2Lip };
+enum class NetKind { Wav2Lip, Gfpgan, Diff2Lip, Fomm };
 
-const char* netName(NetKind k);  // "wav2lip", "gfpgan", "diff2lip"
+const char* netName(NetKind k);  // "wav2lip", "gfpgan", "diff2lip", "fomm"
 bool netFromName(const std::string& name, NetKind* out);
 
 struct WeightSpec {

@@ -33,6 +33,8 @@ APT_PACKAGES=(
   libpocketsphinx-dev pocketsphinx-en-us
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
   xvfb
+  # The scale-out queue (serve --queue, avatar-renderer worker) and its tests.
+  redis-server libhiredis-dev
 )
 
 as_root() {

@@ -43,6 +43,7 @@ const std::vector<std::pair<std::string, int>>& table() {
       {"QueueFull", 503},
       {"TooManyConnections", 503},
       {"ShuttingDown", 503},
+      {"QueueUnavailable", 503},  // --queue: Redis cannot be reached
   };
   return t;
 }

@@ -35,6 +35,9 @@ APT_PACKAGES=(
   xvfb
   # The scale-out queue (serve --queue, avatar-renderer worker) and its tests.
   redis-server libhiredis-dev
+  # The container image test (tests/integration/container): a bookworm base
+  # from mmdebstrap, imported with podman, built and run with buildah.
+  buildah podman mmdebstrap
 )
 
 as_root() {

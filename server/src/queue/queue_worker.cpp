@@ -87,7 +87,9 @@ QueueWorker::QueueWorker(ServiceConfig service, WorkerConfig worker,
       }()),
       instance_(config_.name + "/" + nonce()) {}
 
-QueueWorker::~QueueWorker() = default;
+QueueWorker::~QueueWorker() {
+  renderer_.reset();  // joins the render thread before the state it reports into goes
+}
 
 bool QueueWorker::ready() {
   std::string error;
@@ -174,6 +176,18 @@ bool QueueWorker::next(StreamEntry* entry) {
 int QueueWorker::run(const std::atomic<bool>* stop, const std::atomic<bool>* hurry) {
   stop_ = stop;
   hurry_ = hurry;
+  renderer_ = std::make_unique<RenderWorker>(
+      engine_,
+      [this](const std::string&, double p, const std::string& s) {
+        std::lock_guard lock(mutex_);
+        progress_ = p;
+        stage_ = s;
+      },
+      [this](RenderOutcome o) {
+        std::lock_guard lock(mutex_);
+        outcome_ = std::make_unique<RenderOutcome>(std::move(o));
+        done_.notify_all();
+      });
   info("\"" + config_.name + "\" consuming " + keys_.stream + " (group " + keys_.group +
        ", lease " + std::to_string(config_.leaseSec) + " s, dead letter after " +
        std::to_string(config_.maxDeliveries) + " deliveries)");
@@ -190,6 +204,7 @@ int QueueWorker::run(const std::atomic<bool>* stop, const std::atomic<bool>* hur
     handle(entry);
   }
   info("stopped: no job in hand");
+  renderer_.reset();
   return 0;
 }
 
@@ -275,23 +290,13 @@ void QueueWorker::render(const StreamEntry& entry, const std::string& id, int de
     return;
   }
 
-  std::mutex m;
-  std::condition_variable cv;
-  std::optional<RenderOutcome> outcome;
-  double progress = 0;
-  std::string stage = "starting";
-  RenderWorker worker(
-      engine_,
-      [&](const std::string&, double p, const std::string& s) {
-        std::lock_guard lock(m);
-        progress = p;
-        stage = s;
-      },
-      [&](RenderOutcome o) {
-        std::lock_guard lock(m);
-        outcome = std::move(o);
-        cv.notify_all();
-      });
+  {
+    std::lock_guard lock(mutex_);
+    outcome_.reset();
+    progress_ = 0;
+    stage_ = "starting";
+  }
+  RenderWorker& worker = *renderer_;
   worker.start(std::move(task));
   bool cancelled = false, lost = false, released = false;
   std::optional<Clock::time_point> termSince;
@@ -299,11 +304,11 @@ void QueueWorker::render(const StreamEntry& entry, const std::string& id, int de
     double p;
     std::string s;
     {
-      std::unique_lock lock(m);
-      cv.wait_for(lock, milliseconds(100), [&] { return outcome.has_value(); });
-      if (outcome) break;
-      p = progress;
-      s = stage;
+      std::unique_lock lock(mutex_);
+      done_.wait_for(lock, milliseconds(100), [&] { return outcome_ != nullptr; });
+      if (outcome_) break;
+      p = progress_;
+      s = stage_;
     }
     std::string cancelFlag;
     const std::string beat = heartbeat(entry, id, p, s, &cancelFlag);
@@ -329,7 +334,12 @@ void QueueWorker::render(const StreamEntry& entry, const std::string& id, int de
       worker.stop(true);
     }
   }
-  RenderOutcome o = std::move(*outcome);
+  RenderOutcome o;
+  {
+    std::lock_guard lock(mutex_);
+    o = std::move(*outcome_);
+    outcome_.reset();
+  }
   if (lost) {
     QFile::remove(QString::fromStdString(tempPath));
     return;

@@ -11,9 +11,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "avatar/engine.h"
@@ -65,6 +68,14 @@ class QueueWorker {
   bool ownBacklogRead_ = false;
   std::deque<StreamEntry> backlog_;  // entries this consumer name held before a restart
   bool warnedDown_ = false;
+  // One render thread for the process: the engine's per-thread state (nets,
+  // caches) survives from job to job, as in the embedded runner.
+  std::unique_ptr<RenderWorker> renderer_;
+  std::mutex mutex_;
+  std::condition_variable done_;
+  std::unique_ptr<RenderOutcome> outcome_;
+  double progress_ = 0;
+  std::string stage_;
 };
 
 }  // namespace avatar::server

@@ -21,6 +21,11 @@ void addServiceFlags(ArgParser& p) {
          "Uploads+videos above this expire, oldest first (default 10240; 0 = no limit)."});
   p.add({"min-free-mb", "", true, "MB", "Not ready below this free disk space (default 256)."});
   p.add({"device", "", true, "DEVICE", "auto|cpu|cuda: default device for neural nets."});
+  p.add({"queue", "", true, "URL",
+         "redis://host:port[/db]: jobs go to a Redis stream for `avatar-renderer worker`s; "
+         "state is shared by every replica (docs/DEPLOY.md). Default: render here."});
+  p.add({"queue-stream", "", true, "S", "Stream name with --queue (default avatar:jobs)."});
+  p.add({"queue-group", "", true, "G", "Consumer group with --queue (default renderers)."});
   addCommonFlags(p);
 }
 
@@ -79,6 +84,13 @@ bool serviceConfigFrom(const ArgParser& p, avatar::server::ServiceConfig* config
     }
   }
   config->engine = engineConfigFrom(p, options);
+  config->queueUrl = p.value("queue").value_or("");
+  config->queueStream = p.value("queue-stream").value_or(config->queueStream);
+  config->queueGroup = p.value("queue-group").value_or(config->queueGroup);
+  if (!config->queueUrl.empty() && config->queueUrl.rfind("redis://", 0) != 0) {
+    *error = "--queue must be a redis:// URL, not \"" + config->queueUrl + "\"";
+    return false;
+  }
   return true;
 }
 

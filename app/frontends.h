@@ -7,5 +7,6 @@ namespace app {
 int runStudio(int argc, char** argv);  // no arguments: the desktop studio
 int runServe(int argc, char** argv);   // REST server
 int runMcp(int argc, char** argv);     // MCP stdio server
+int runWorker(int argc, char** argv);  // render worker on a Redis stream
 
 }  // namespace app

@@ -28,6 +28,9 @@ int runServe(int, char**) {
 int runMcp(int, char**) {
   return notBuilt("MCP server", "AVATAR_BUILD_SERVER");
 }
+int runWorker(int, char**) {
+  return notBuilt("render worker", "AVATAR_BUILD_SERVER");
+}
 #endif
 
 }  // namespace app

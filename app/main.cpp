@@ -22,6 +22,7 @@ void printHelp() {
       "  avatar-renderer nets eval ...        run one neural net on given tensors\n"
       "  avatar-renderer serve [options]      REST server\n"
       "  avatar-renderer mcp                  MCP server on stdio\n"
+      "  avatar-renderer worker --redis URL   render jobs from a Redis stream\n"
       "  avatar-renderer --version | --help\n\n"
       "`avatar-renderer COMMAND --help` describes each command.\n\n"
       "Exit codes:\n"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   if (cmd == "nets") return app::runNets(argc, argv);
   if (cmd == "serve") return app::runServe(argc, argv);
   if (cmd == "mcp") return app::runMcp(argc, argv);
+  if (cmd == "worker") return app::runWorker(argc, argv);
   std::fprintf(stderr, "avatar-renderer: unknown command \"%s\"\nTry `avatar-renderer --help`.\n",
                argv[1]);
   return app::kExitUsage;

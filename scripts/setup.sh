@@ -33,6 +33,11 @@ APT_PACKAGES=(
   libpocketsphinx-dev pocketsphinx-en-us
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
   xvfb
+  # The scale-out queue (serve --queue, avatar-renderer worker) and its tests.
+  redis-server libhiredis-dev
+  # The container image test (tests/integration/container): a bookworm base
+  # from mmdebstrap, imported with podman, built and run with buildah.
+  buildah podman mmdebstrap
 )
 
 as_root() {

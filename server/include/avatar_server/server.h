@@ -38,6 +38,22 @@ struct ServiceConfig {
       10LL << 30;  // videos+uploads above this expire oldest first; 0 = no limit
   int64_t minFreeDiskBytes = 256LL << 20;  // /health/ready fails below this
   avatar::EngineConfig engine;
+  // Scale-out (docs/DEPLOY.md): with a Redis URL, jobs go to a Redis stream
+  // and any number of `avatar-renderer worker` processes render them; job
+  // state lives in Redis, so every API replica answers for every job. The
+  // data directory is then shared (no lock, no SQLite). Empty: embedded.
+  std::string queueUrl;  // redis://[:password@]host[:port][/db]
+  std::string queueStream = "avatar:jobs";
+  std::string queueGroup = "renderers";
+};
+
+// `avatar-renderer worker`: takes jobs from the stream, one at a time.
+struct WorkerConfig {
+  std::string name;       // consumer name; empty: <hostname>-<pid>
+  double leaseSec = 30;   // a job is reclaimed this long after its worker stopped renewing
+  int maxDeliveries = 3;  // then the job goes to the dead-letter stream
+  double graceSec = 25;   // SIGTERM: finish within this, else release the job
+  std::string artifacts;  // empty: the shared data directory; s3://bucket/prefix otherwise
 };
 
 struct HttpConfig {
@@ -60,6 +76,7 @@ struct HttpConfig {
 
 int runRestServer(const ServiceConfig& service, const HttpConfig& http);
 int runMcpServer(const ServiceConfig& service);
+int runQueueWorker(const ServiceConfig& service, const WorkerConfig& worker);
 
 // Generated documents, for `--print-openapi` / `--print-manifest` and packaging.
 std::string openApiDocument(const HttpConfig& http);

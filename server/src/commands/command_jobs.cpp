@@ -74,6 +74,10 @@ CommandResult runCancelJob(const Json& args, CommandContext& ctx) {
   const auto outcome = ctx.jobs.cancel(id, "cancelled by the client (" + ctx.origin + ")");
   using R = JobService::CancelResult;
   if (outcome == R::NotFound) return CommandResult::fail(unknownJob(id));
+  if (outcome == R::Unavailable) {
+    return CommandResult::fail(
+        ApiError::make("QueueUnavailable", id, "the job queue (Redis) cannot be reached; retry"));
+  }
   const JobRecord* job = ctx.jobs.find(id);
   const char* result = outcome == R::Cancelled    ? "cancelled"
                        : outcome == R::Cancelling ? "cancelling"

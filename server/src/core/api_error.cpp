@@ -46,6 +46,7 @@ const std::vector<std::pair<std::string, int>>& table() {
       {"TooManyConnections", 503},
       {"ServerBusy", 503},  // too many request bodies in flight
       {"ShuttingDown", 503},
+      {"QueueUnavailable", 503},  // --queue: Redis cannot be reached
   };
   return t;
 }

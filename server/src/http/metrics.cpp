@@ -103,6 +103,7 @@ std::string Metrics::prometheusText(const ServiceStats& jobs) const {
   o << "avatar_render_seconds_count " << jobs.renderCount << '\n';
   family(o, "avatar_job_disk_bytes", "gauge", "Uploads and videos kept in the data directory.");
   o << "avatar_job_disk_bytes " << jobs.diskBytes << '\n';
+  o << jobs.extraMetrics;
   family(o, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
   o << "process_resident_memory_bytes " << residentMemoryBytes() << '\n';
   family(o, "avatar_uptime_seconds", "gauge", "Seconds since the server started.");

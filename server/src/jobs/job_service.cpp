@@ -10,6 +10,7 @@
 
 #include "avatar/log.h"
 #include "avatar/options_json.h"
+#include "queue/redis_job_queue.h"
 
 namespace avatar::server {
 namespace {
@@ -100,9 +101,17 @@ std::optional<ApiError> JobService::submit(SubmitSpec spec, JobRecord* out) {
     if (path.rfind(job.jobDir + "/", 0) == 0)
       job.diskBytes += QFile(QString::fromStdString(path)).size();
   }
-  if (auto err = store_.save(job)) {
+  if (auto err = queue_ ? queue_->submit(job) : store_.save(job)) {
     QDir(QString::fromStdString(job.jobDir)).removeRecursively();
     return err;
+  }
+  if (queue_) {
+    watched_[job.id] = {0.0, job.stage};
+    ++counters_.submittedTotal;
+    avatar::log(avatar::LogLevel::Info,
+                "job " + job.id + " queued on the stream (" + job.origin + ")");
+    *out = job;
+    return std::nullopt;
   }
   jobs_[job.id] = job;
   pending_.push_back(job.id);
@@ -114,12 +123,14 @@ std::optional<ApiError> JobService::submit(SubmitSpec spec, JobRecord* out) {
 }
 
 const JobRecord* JobService::find(const std::string& id) const {
+  if (queue_) return queue_->find(id);
   const auto it = jobs_.find(id);
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
 std::vector<const JobRecord*> JobService::list(std::optional<JobState> state, int limit, int offset,
                                                int* total) const {
+  if (queue_) return queue_->list(state, limit, offset, total);
   std::vector<const JobRecord*> all;
   for (const auto& [id, job] : jobs_) {
     if (!state || job.state == *state) all.push_back(&job);
@@ -134,6 +145,7 @@ std::vector<const JobRecord*> JobService::list(std::optional<JobState> state, in
 }
 
 JobService::CancelResult JobService::cancel(const std::string& id, const std::string& reason) {
+  if (queue_) return cancelQueued(id, reason);
   const auto it = jobs_.find(id);
   if (it == jobs_.end()) return CancelResult::NotFound;
   JobRecord& job = it->second;

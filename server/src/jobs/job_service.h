@@ -35,6 +35,8 @@
 
 namespace avatar::server {
 
+class RedisJobQueue;
+
 struct SubmitSpec {
   avatar::RenderRequest request;  // input paths already resolved; outputPath empty
   std::string origin;             // "rest", "upload", "mcp"
@@ -50,6 +52,7 @@ struct ServiceStats {
   std::map<JobState, int64_t> finishedTotal;
   double renderSecondsSum = 0;
   int64_t renderCount = 0;
+  std::string extraMetrics;  // queue mode: the queue's own Prometheus families
 };
 
 class JobService : public QObject {
@@ -74,7 +77,7 @@ class JobService : public QObject {
   std::vector<const JobRecord*> list(std::optional<JobState> state, int limit, int offset,
                                      int* total) const;
 
-  enum class CancelResult { NotFound, Cancelled, Cancelling, Deleted };
+  enum class CancelResult { NotFound, Cancelled, Cancelling, Deleted, Unavailable };
   // Queued: cancelled now. Processing: stop requested (cancelled when the
   // engine stops; output removed). Finished: record and files deleted.
   CancelResult cancel(const std::string& id, const std::string& reason);
@@ -108,6 +111,11 @@ class JobService : public QObject {
   void removeOutput(const JobRecord& job);
   void removeJobDir(JobRecord& job);
   std::string jobDirFor(const std::string& id) const;
+  // Queue mode (queue/job_service_queue.cpp): jobs live in Redis.
+  std::optional<ApiError> openQueue();
+  void pollQueue();
+  CancelResult cancelQueued(const std::string& id, const std::string& reason);
+  ServiceStats queueStats() const;
 
   ServiceConfig config_;
   std::shared_ptr<const avatar::Engine> engine_;
@@ -121,6 +129,9 @@ class JobService : public QObject {
   QTimer retentionTimer_;
   ServiceStats counters_;
   bool shuttingDown_ = false;
+  std::unique_ptr<RedisJobQueue> queue_;
+  QTimer queuePoll_;
+  std::map<std::string, std::pair<double, std::string>> watched_;  // submitted here, running
 };
 
 }  // namespace avatar::server

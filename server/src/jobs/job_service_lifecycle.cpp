@@ -12,6 +12,7 @@
 #include "avatar/files.h"
 #include "avatar/log.h"
 #include "jobs/job_service.h"
+#include "queue/redis_job_queue.h"
 
 namespace avatar::server {
 namespace {
@@ -37,6 +38,7 @@ std::optional<ApiError> JobService::open() {
     return ApiError::make("OutputNotWritable", config_.dataDir, "cannot create the data directory");
   }
   config_.dataDir = QFileInfo(qs(config_.dataDir)).canonicalFilePath().toStdString();
+  if (!config_.queueUrl.empty()) return openQueue();  // shared data dir: no lock, no SQLite
   std::string lockError;
   if (!lock_.acquire(config_.dataDir, &lockError)) {
     return ApiError::make("Internal", config_.dataDir, lockError);
@@ -188,6 +190,7 @@ void JobService::shutdown() {
   if (shuttingDown_) return;
   shuttingDown_ = true;
   retentionTimer_.stop();
+  queuePoll_.stop();
   for (auto& w : workers_) w->stop(true);
   workers_.clear();  // joins; their last outcomes are queued calls to this object
   QCoreApplication::sendPostedEvents(this);
@@ -254,6 +257,7 @@ void JobService::sweepRetention() {
 }
 
 ServiceStats JobService::stats() const {
+  if (queue_) return queueStats();
   ServiceStats s = counters_;
   for (const auto& name : jobStateNames()) s.jobsByState[*jobStateFromName(name)] = 0;
   for (const auto& [id, job] : jobs_) {
@@ -266,6 +270,7 @@ ServiceStats JobService::stats() const {
 }
 
 bool JobService::storeHealthy() {
+  if (queue_) return !shuttingDown_ && queue_->healthy();
   return !shuttingDown_ && store_.ping();
 }
 

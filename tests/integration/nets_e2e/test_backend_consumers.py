@@ -79,6 +79,7 @@ class McpClient:
     def close(self):
         self.proc.stdin.close()
         self.proc.wait(timeout=60)
+        self.proc.stdout.close()
 
 
 class BackendConsumers(TempDirTest):

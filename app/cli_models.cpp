@@ -22,8 +22,9 @@ int runModels(int argc, char** argv) {
   if (p.has("help")) {
     std::printf(
         "Usage: avatar-renderer models [--json] [--models-dir DIR]\n\n"
-        "Lists the model files the engine knows, whether each is installed, and its "
-        "licence.\n\nOptions:\n%s",
+        "Lists the backends of each stage (motion, mouth, enhance: whether this build "
+        "implements it and this installation can run it) and the model files the engine "
+        "knows, whether each is installed, and its licence.\n\nOptions:\n%s",
         p.helpText().c_str());
     return kExitOk;
   }
@@ -34,9 +35,12 @@ int runModels(int argc, char** argv) {
     return reportFailure(printer, s);
   }
   const auto models = engine->models();
+  const auto backends = engine->backends();
   if (p.has("json")) {
-    nlohmann::ordered_json out = {{"modelsDir", engine->modelsDir()},
-                                  {"models", nlohmann::json::array()}};
+    nlohmann::ordered_json out = {
+        {"modelsDir", engine->modelsDir()},
+        {"backends", nlohmann::ordered_json::parse(avatar::backendsToJson(backends))},
+        {"models", nlohmann::json::array()}};
     for (const auto& m : models) {
       nlohmann::ordered_json files = nlohmann::json::array();
       for (const auto& f : m.files) {
@@ -58,7 +62,17 @@ int runModels(int argc, char** argv) {
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
-  std::printf("Models directory: %s\n\n", engine->modelsDir().c_str());
+  std::printf("Backends (motion -> mouth -> enhance):\n");
+  for (const auto& a : backends) {
+    const auto& b = a.backend;
+    std::printf("%-9s %-8s %-10s %s\n",
+                a.usable ? "[ready]" : (b.implemented ? "[missing]" : "[not-impl]"),
+                avatar::toString(b.role), b.id.c_str(), b.name.c_str());
+    std::printf("          licence: %s%s\n", b.licence.c_str(),
+                b.commercialUse ? "" : "  (not for commercial use)");
+    if (!a.usable) std::printf("          %s\n", a.reason.c_str());
+  }
+  std::printf("\nModels directory: %s\n\n", engine->modelsDir().c_str());
   for (const auto& m : models) {
     std::printf("%-9s %-28s %-14s %s\n", m.available() ? "[found]" : "[missing]", m.id.c_str(),
                 m.role.c_str(), m.name.c_str());

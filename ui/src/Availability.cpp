@@ -13,44 +13,36 @@ QString tr(const char* text) {
   return QCoreApplication::translate("studio::Availability", text);
 }
 
-ChoiceAvailability modelChoice(const avatar::Engine& engine,
-                               const std::vector<avatar::ModelInfo>& models, const char* field,
-                               const char* choice, const char* modelId) {
-  ChoiceAvailability a;
-  a.field = QString::fromLatin1(field);
-  a.choice = QString::fromLatin1(choice);
-  a.available = false;
-  for (const auto& m : models) {
-    if (m.id != modelId) continue;
-    if (m.available()) {
-      a.available = true;
-      return a;
-    }
-    QStringList missing;
-    for (const auto& f : m.files) {
-      if (f.present) continue;
-      missing << QDir::toNativeSeparators(fromEnginePath(f.path));
-      a.missing << QDir::toNativeSeparators(fromEnginePath(f.relativePath));
-    }
-    a.label = fromUtf8(m.name);
-    a.modelsDir = QDir::toNativeSeparators(fromEnginePath(engine.modelsDir()));
-    a.reason = tr("%1 weights are not installed. Put %2 there (%3).")
-                   .arg(fromUtf8(m.name), missing.join(QStringLiteral(", ")), fromUtf8(m.howToGet));
-    return a;
-  }
-  a.reason = tr("This build does not know the model \"%1\" (models directory: %2).")
-                 .arg(QString::fromLatin1(modelId), fromEnginePath(engine.modelsDir()));
-  return a;
-}
-
 }  // namespace
 
 std::vector<ChoiceAvailability> choiceAvailability(const avatar::Engine& engine) {
-  const auto models = engine.models();
   std::vector<ChoiceAvailability> out;
-  out.push_back(modelChoice(engine, models, "lipSync", "wav2lip", "wav2lip"));
-  out.push_back(modelChoice(engine, models, "lipSync", "diff2lip", "diff2lip"));
-  out.push_back(modelChoice(engine, models, "enhancer", "gfpgan", "gfpgan"));
+  // The engine's backend table: every choice of a settings field that
+  // selects a backend (lipSync, enhancer). The built-in ones need nothing.
+  for (const auto& b : engine.backends()) {
+    if (b.backend.role == avatar::BackendRole::Motion || b.backend.modelIds.empty()) continue;
+    ChoiceAvailability a;
+    a.field = QString::fromLatin1(avatar::backendRoleOption(b.backend.role));
+    a.choice = fromUtf8(b.backend.id);
+    a.label = fromUtf8(b.backend.name);
+    a.implemented = b.backend.implemented;
+    a.available = b.usable;
+    a.commercialUse = b.backend.commercialUse;
+    a.licence = fromUtf8(b.backend.licence);
+    a.modelsDir = QDir::toNativeSeparators(fromEnginePath(engine.modelsDir()));
+    for (const auto& f : b.missingRelativeFiles) {
+      a.missing << QDir::toNativeSeparators(fromEnginePath(f));
+    }
+    if (!a.implemented) {
+      a.reason = tr("%1 is not part of this build yet.").arg(a.label);
+    } else if (!a.available) {
+      QStringList missing;
+      for (const auto& f : b.missingFiles) missing << QDir::toNativeSeparators(fromEnginePath(f));
+      a.reason = tr("%1 weights are not installed. Put %2 there (%3).")
+                     .arg(a.label, missing.join(QStringLiteral(", ")), fromUtf8(b.howToGet));
+    }
+    out.push_back(a);
+  }
   ChoiceAvailability cuda;
   cuda.field = QStringLiteral("device");
   cuda.choice = QStringLiteral("cuda");

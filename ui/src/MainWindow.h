@@ -120,6 +120,7 @@ class MainWindow : public QMainWindow {
   void showFaceResult();
   void updatePhotoInfo();
   // MainWindow_Speech.cpp
+  void showEngineFace(const avatar::SessionInfo& info);
   void onAudioAnalysed(const AudioAnalysis& result, const QString& transcript, quint64 serial);
   // MainWindow_Preview.cpp
   void connectPreview();

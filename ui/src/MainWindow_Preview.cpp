@@ -48,7 +48,13 @@ void MainWindow::connectPreview() {
     updateTransport();
   });
   connect(preview_, &PreviewController::optionsApplied, this,
-          [this](const avatar::SessionInfo&) { updateTransport(); });
+          [this](const avatar::SessionInfo& info) {
+            showEngineFace(info);
+            updateTransport();
+          });
+  // The waveform shows the visemes the engine animates, not an estimate of its own.
+  connect(preview_, &PreviewController::visemesChanged, this,
+          [this](const avatar::VisemeTrack& v) { waveform_->setVisemes(v); });
   connect(preview_, &PreviewController::optionsRejected, this,
           [this](const avatar::Status& s, const avatar::RenderOptions& kept) {
             settings_->setOptions(kept);
@@ -106,7 +112,15 @@ void MainWindow::reopenSession() {
   preview_->open(request);
 }
 
+void MainWindow::showEngineFace(const avatar::SessionInfo& info) {
+  // The engine's own face choice (SessionInfo::face.index).
+  if (info.face.found && info.face.index < int(photo_.faces.size())) {
+    previewView_->setFaces(photo_.faces, info.face.index);
+  }
+}
+
 void MainWindow::onSessionOpened(const avatar::SessionInfo& info) {
+  showEngineFace(info);
   busyBar_->hide();
   previewView_->setBusyText({});
   QStringList notes;

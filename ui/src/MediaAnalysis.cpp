@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "EngineTypes.h"
+#include "avatar/face_choice.h"
 
 namespace studio {
 
@@ -29,15 +30,7 @@ PhotoAnalysis analysePhoto(std::shared_ptr<const avatar::Engine> engine, const Q
 }
 
 int chosenFace(const std::vector<avatar::FaceInfo>& faces, int faceIndex) {
-  if (faces.empty()) return -1;
-  if (faceIndex >= 0) return faceIndex < int(faces.size()) ? faceIndex : -1;
-  int best = 0;
-  for (int i = 1; i < int(faces.size()); ++i) {
-    const auto& a = faces[size_t(i)].box;
-    const auto& b = faces[size_t(best)].box;
-    if (a.width * a.height > b.width * b.height) best = i;
-  }
-  return best;
+  return avatar::chooseFace(faces, faceIndex);  // the engine's own choice
 }
 
 AudioAnalysis analyseAudio(const QString& path) {

@@ -40,6 +40,15 @@ ModelManagerDialog::ModelManagerDialog(std::shared_ptr<const avatar::Engine> eng
           .arg(QDir::toNativeSeparators(fromEnginePath(engine_->modelsDir())).toHtmlEscaped()));
   layout->addWidget(where);
   auto* split = new QSplitter(Qt::Vertical, this);
+  backendTree_ = new QTreeWidget(split);
+  backendTree_->setObjectName(QStringLiteral("backendTree"));
+  backendTree_->setHeaderLabels({tr("Backend"), tr("Stage"), tr("Status"), tr("Licence")});
+  backendTree_->setRootIsDecorated(false);
+  backendTree_->setAlternatingRowColors(true);
+  backendTree_->header()->setStretchLastSection(true);
+  backendTree_->setColumnWidth(0, 360);
+  backendTree_->setColumnWidth(1, 110);
+  backendTree_->setColumnWidth(2, 240);
   tree_ = new QTreeWidget(split);
   tree_->setObjectName(QStringLiteral("modelTree"));
   tree_->setHeaderLabels({tr("Model"), tr("Role"), tr("Status"), tr("Size"), tr("Licence")});
@@ -53,10 +62,12 @@ ModelManagerDialog::ModelManagerDialog(std::shared_ptr<const avatar::Engine> eng
   details_ = new QTextBrowser(split);
   details_->setObjectName(QStringLiteral("modelDetails"));
   details_->setOpenExternalLinks(true);
+  split->addWidget(backendTree_);
   split->addWidget(tree_);
   split->addWidget(details_);
-  split->setStretchFactor(0, 3);
-  split->setStretchFactor(1, 2);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+  split->setStretchFactor(2, 2);
   layout->addWidget(split, 1);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
   auto* openDir = buttons->addButton(tr("Open Models Folder"), QDialogButtonBox::ActionRole);
@@ -75,6 +86,24 @@ ModelManagerDialog::ModelManagerDialog(std::shared_ptr<const avatar::Engine> eng
 }
 
 void ModelManagerDialog::refresh() {
+  backends_ = engine_->backends();
+  backendTree_->clear();
+  for (const auto& a : backends_) {
+    const auto& b = a.backend;
+    auto* item = new QTreeWidgetItem(backendTree_);
+    item->setText(0,
+                  fromUtf8(b.name) + QStringLiteral(" (") + fromUtf8(b.id) + QStringLiteral(")"));
+    item->setData(0, Qt::UserRole, fromUtf8(b.id));
+    item->setText(1, QString::fromLatin1(avatar::toString(b.role)));
+    item->setData(1, Qt::UserRole, QString::fromLatin1(avatar::toString(b.role)));
+    item->setText(2, a.usable         ? tr("Ready")
+                     : !b.implemented ? tr("Not in this build")
+                                      : tr("Weights missing"));
+    item->setData(2, Qt::UserRole, a.usable);
+    item->setIcon(2, themedIcon(a.usable ? QStringLiteral("done") : QStringLiteral("warning")));
+    item->setToolTip(2, fromUtf8(a.reason));
+    item->setText(3, fromUtf8(b.licence) + (b.commercialUse ? QString() : tr(" (non-commercial)")));
+  }
   models_ = engine_->models();
   tree_->clear();
   for (int i = 0; i < int(models_.size()); ++i) {

@@ -1,5 +1,6 @@
-// Tools > Model Manager: which models are installed or missing, their files,
-// sizes and licences, and how to get each one.
+// Tools > Model Manager: the engine's backend table (each stage's backends,
+// whether this build has them and this installation can run them), then the
+// model files: installed or missing, sizes, licences and how to get each one.
 #pragma once
 
 #include <QDialog>
@@ -21,12 +22,15 @@ class ModelManagerDialog : public QDialog {
 
   void refresh();
   int modelCount() const { return int(models_.size()); }
+  int backendCount() const { return int(backends_.size()); }
 
  private:
   void showDetails(int index);
 
   std::shared_ptr<const avatar::Engine> engine_;
   std::vector<avatar::ModelInfo> models_;
+  std::vector<avatar::BackendAvailability> backends_;
+  QTreeWidget* backendTree_;
   QTreeWidget* tree_;
   QTextBrowser* details_;
 };

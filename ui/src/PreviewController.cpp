@@ -29,6 +29,7 @@ struct PreviewController::Result {
   avatar::RenderOptions optionsNow;
   bool hasSession = false;
   avatar::SessionInfo info;
+  avatar::VisemeTrack visemes;  // the session's own, after an open or options change
   int frame = -1;
   avatar::Status frameStatus;
   QImage image;
@@ -164,6 +165,7 @@ void PreviewController::pump() {
           r->hasSession = true;
           r->info = worker->session->info();
           r->optionsNow = worker->session->request().options;
+          if (r->opened || r->optionsTried) r->visemes = worker->session->visemes();
           if (task->frame >= 0) {
             r->frame = std::clamp(task->frame, 0, std::max(0, r->info.frameCount - 1));
             avatar::Image image;
@@ -199,11 +201,13 @@ void PreviewController::finish(const std::shared_ptr<Result>& r) {
     }
     info_ = r->info;
     Q_EMIT sessionOpened(info_);
+    Q_EMIT visemesChanged(r->visemes);
   }
   if (r->optionsTried) {
     info_ = r->info;
     if (r->optionsStatus) {
       Q_EMIT optionsApplied(info_);
+      Q_EMIT visemesChanged(r->visemes);
     } else {
       options_ = r->optionsNow;
       Q_EMIT optionsRejected(r->optionsStatus, r->optionsNow);

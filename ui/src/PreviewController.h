@@ -57,6 +57,9 @@ class PreviewController : public QObject {
   void sessionOpened(const avatar::SessionInfo& info);
   void sessionFailed(const avatar::Status& status);
   void optionsApplied(const avatar::SessionInfo& info);
+  // The mouth shapes the session follows (Session::visemes(): estimated with
+  // the chosen method, or read from the viseme file), after open and options.
+  void visemesChanged(const avatar::VisemeTrack& visemes);
   void optionsRejected(const avatar::Status& status, const avatar::RenderOptions& kept);
   // A rendered frame: `renderMs` is the worker's time for options + frame.
   void frameReady(const QImage& frame, int index, double renderMs);

@@ -22,6 +22,7 @@ class PreviewView : public QWidget {
 
   void setPhoto(const QImage& photo);
   void setFaces(const std::vector<avatar::FaceInfo>& faces, int chosen);
+  int chosenFace() const { return chosen_; }
   void setFrame(const QImage& frame, int index, int frameCount);
   void clearFrame();
   // true: the photo as loaded (with the face overlay); false: the rendered frame.

@@ -229,6 +229,7 @@ QString fieldLabel(const QString& name) {
       {QStringLiteral("audioBitrateKbps"),
        QT_TRANSLATE_NOOP("studio::SettingsPanel", "Audio bitrate (kb/s)")},
       {QStringLiteral("device"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "Compute device")},
+      {QStringLiteral("licence"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "Licences allowed")},
   };
   if (auto it = labels.find(name); it != labels.end()) return tr(*it);
   QString out;  // camelCase -> "Camel case" for fields added later
@@ -259,6 +260,9 @@ QString choiceLabel(const QString& field, const QString& choice) {
        QT_TRANSLATE_NOOP("studio::SettingsPanel", "H.264, NVENC (NVIDIA)")},
       {QStringLiteral("cpu"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "CPU")},
       {QStringLiteral("cuda"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "CUDA (NVIDIA GPU)")},
+      {QStringLiteral("any"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "Any (incl. research)")},
+      {QStringLiteral("commercial"),
+       QT_TRANSLATE_NOOP("studio::SettingsPanel", "Commercial use only")},
   };
   if (field == QLatin1String("preset")) return choice;
   if (auto it = labels.find(choice); it != labels.end()) return tr(*it);
@@ -290,6 +294,7 @@ QString fieldGroup(const QString& name) {
       {QStringLiteral("preset"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "Encoding")},
       {QStringLiteral("audioBitrateKbps"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "Encoding")},
       {QStringLiteral("device"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "Device")},
+      {QStringLiteral("licence"), QT_TRANSLATE_NOOP("studio::SettingsPanel", "Lip sync")},
   };
   if (auto it = groups.find(name); it != groups.end()) return tr(*it);
   return tr("Other");

@@ -102,8 +102,10 @@ void SettingsPanel::setAvailability(const std::vector<ChoiceAvailability>& avail
     item->setEnabled(a.available);
     item->setToolTip(a.reason);
     const QString label = choiceLabel(a.field, a.choice);
-    item->setText(a.available ? label : tr("%1 (not installed)").arg(label));
-    if (!a.available && !a.missing.isEmpty()) {
+    item->setText(a.available     ? label
+                  : a.implemented ? tr("%1 (not installed)").arg(label)
+                                  : tr("%1 (not in this build)").arg(label));
+    if (!a.available && a.implemented && !a.missing.isEmpty()) {
       notes << QStringLiteral("&bull; %1: <code>%2</code>")
                    .arg(label.toHtmlEscaped(),
                         a.missing.join(QStringLiteral(", ")).toHtmlEscaped());

@@ -50,6 +50,12 @@ void WaveformView::setAnalysis(const AudioAnalysis& a) {
   update();
 }
 
+void WaveformView::setVisemes(const avatar::VisemeTrack& visemes) {
+  visemes_ = visemes;
+  if (!visemes_.empty()) visemeMessage_.clear();
+  update();
+}
+
 void WaveformView::setPlayhead(double seconds) {
   playheadSec_ = seconds;
   update();

@@ -20,6 +20,9 @@ class WaveformView : public QWidget {
   explicit WaveformView(QWidget* parent = nullptr);
 
   void setAnalysis(const AudioAnalysis& analysis);
+  // The engine's own track (Session::visemes()) replaces the first estimate.
+  void setVisemes(const avatar::VisemeTrack& visemes);
+  const avatar::VisemeTrack& visemes() const { return visemes_; }
   void setPlayhead(double seconds);
   void setBusyText(const QString& text);
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "avatar/backends.h"
 #include "avatar/media.h"
 #include "avatar/models.h"
 #include "avatar/options.h"
@@ -41,7 +42,14 @@ class Engine {
   const EngineConfig& config() const;
   const std::string& modelsDir() const;   // resolved
   std::vector<ModelInfo> models() const;  // re-checks the files on disk
+  // The backend table (backends.h) with what this installation can run:
+  // not implemented first, then missing files. Re-checks the files on disk.
+  std::vector<BackendAvailability> backends() const;
   bool cudaAvailable() const;
+  // How often this Engine has loaded a backend's net from disk ("wav2lip",
+  // "gfpgan"): once per process unless the file changed. Nets are loaded on
+  // first use and shared by every session.
+  int netLoadCount(const std::string& modelId) const;
 
   struct Impl;
   const Impl& impl() const { return *impl_; }

@@ -20,6 +20,10 @@ enum class HeadMotion { Natural, Still };
 enum class FitMode { Cover, Contain };
 enum class VideoEncoder { Auto, Libx264, Nvenc };
 enum class ComputeDevice { Auto, Cpu, Cuda };
+// Which backends' licences are acceptable. Commercial: only backends whose
+// weights allow commercial use (auto falls back and says why; an explicit
+// non-commercial choice is an error).
+enum class LicencePolicy { Any, Commercial };
 // How visemes are found when no viseme file is given.
 enum class VisemeMethod {
   Spectral,         // any language: rules over spectral features (default)
@@ -58,6 +62,7 @@ struct RenderOptions {
   int audioBitrateKbps = 160;     // AAC bitrate, 32..512
 
   ComputeDevice device = ComputeDevice::Auto;
+  LicencePolicy licence = LicencePolicy::Any;
 
   // Optional text of the speech; improves visemes where a recogniser exists.
   std::string transcript;
@@ -81,6 +86,7 @@ const char* toString(FitMode v);
 const char* toString(VideoEncoder v);
 const char* toString(ComputeDevice v);
 const char* toString(VisemeMethod v);
+const char* toString(LicencePolicy v);
 bool fromString(const std::string& s, QualityMode* out);
 bool fromString(const std::string& s, LipSyncBackend* out);
 bool fromString(const std::string& s, Enhancer* out);
@@ -89,5 +95,6 @@ bool fromString(const std::string& s, FitMode* out);
 bool fromString(const std::string& s, VideoEncoder* out);
 bool fromString(const std::string& s, ComputeDevice* out);
 bool fromString(const std::string& s, VisemeMethod* out);
+bool fromString(const std::string& s, LicencePolicy* out);
 
 }  // namespace avatar

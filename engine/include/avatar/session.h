@@ -5,6 +5,9 @@
 // renderVideo() writes the whole video. setOptions() changes the settings and
 // redoes only the analysis that depends on what changed.
 //
+// No exception crosses this API: failures are a Status (std::bad_alloc is
+// OutOfMemory; OpenCV/LibTorch errors are Internal, naming the stage).
+//
 // Threading: a Session is not shared between threads without external
 // locking; open/render on a worker thread and hand results to the GUI.
 // Progress callbacks run on the calling thread. The Engine must outlive it.
@@ -34,8 +37,10 @@ struct SessionInfo {
   AudioInfo audio;
   ImageInfo image;
   FaceInfo face;
-  std::string lipSyncBackend;      // chosen: "builtin", "wav2lip", "still"
-  std::string enhancer;            // chosen: "none", "gfpgan"
+  // Chosen backends (ids of backendTable() rows, see backends.h).
+  std::string motionBackend;       // "builtin", "fomm"
+  std::string lipSyncBackend;      // the mouth: "builtin", "wav2lip", "diff2lip"
+  std::string enhancer;            // "none", "gfpgan"
   std::vector<std::string> notes;  // fallbacks and warnings, for job records
 };
 
@@ -73,8 +78,14 @@ class Session {
   // Applies new options; re-runs only the affected analysis.
   Status setOptions(const RenderOptions& options);
 
-  // Renders frame `index` (0 <= index < frameCount) at the output size.
+  // Renders frame `index` (0 <= index < frameCount) at the output size:
+  // motion -> mouth -> enhance for that frame alone, unless prefetched.
   Status renderFrame(int index, Image* out);
+
+  // Announces that frames [first, first + count) come next: the chain runs
+  // them as one batch per stage (one net call), and renderFrame() then takes
+  // them from memory. A hint; renderFrame works without it.
+  Status prefetch(int first, int count);
 
   // Renders every frame and writes request().outputPath atomically
   // (<out>.part, renamed on success, removed on failure or cancel).

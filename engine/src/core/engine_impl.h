@@ -1,6 +1,7 @@
 // Engine internals shared by the pipeline (not a public header).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,17 @@ struct Engine::Impl {
   const detail::FaceModels& faceModels() const;
   mutable std::once_flag faceModelsOnce;
   mutable std::shared_ptr<const detail::FaceModels> faceModelsLoaded;
+
+  // Neural backends' nets (Wav2Lip, GFPGAN, ...), loaded on first use and
+  // kept for the Engine's life: every session and job shares one copy.
+  // Keyed by file, modification time, device and precision; see
+  // pipeline/net_loading.cpp.
+  struct LoadedNets {
+    std::mutex mutex;  // one load at a time: no double loads
+    std::map<std::string, std::shared_ptr<const void>> byKey;
+    std::map<std::string, int> loads;  // per model id
+  };
+  mutable LoadedNets nets;
 };
 
 }  // namespace avatar

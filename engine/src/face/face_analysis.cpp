@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "avatar/face.h"
+#include "avatar/face_choice.h"
 #include "avatar/log.h"
 #include "core/engine_impl.h"
 #include "face/face_landmarks.h"
@@ -185,6 +186,17 @@ Status detectFaces(const Engine& engine, const Image& photo, std::vector<FaceInf
   }
 }
 
+int chooseFace(const std::vector<FaceInfo>& faces, int faceIndex) {
+  if (faces.empty()) return -1;
+  if (faceIndex >= 0) return size_t(faceIndex) < faces.size() ? faceIndex : -1;
+  auto side = [](const FaceInfo& f) { return std::min(f.box.width, f.box.height); };
+  size_t chosen = 0;
+  for (size_t i = 1; i < faces.size(); ++i) {
+    if (side(faces[i]) > side(faces[chosen])) chosen = i;
+  }
+  return int(chosen);
+}
+
 Status analyseFace(const Engine& engine, const Image& photo, const std::string& photoName,
                    int faceIndex, FaceInfo* face) {
   *face = FaceInfo{};
@@ -208,7 +220,7 @@ Status analyseFace(const Engine& engine, const Image& photo, const std::string& 
   auto side = [](const FaceInfo& f) { return std::min(f.box.width, f.box.height); };
   size_t chosen = 0;
   if (faceIndex >= 0) {
-    if (size_t(faceIndex) >= faces.size()) {
+    if (chooseFace(faces, faceIndex) < 0) {
       return Status::error(ErrorCode::NoFaceDetected, photoName,
                            std::to_string(faces.size()) + (faces.size() == 1 ? " face" : " faces") +
                                " found, index " + std::to_string(faceIndex) +
@@ -217,9 +229,7 @@ Status analyseFace(const Engine& engine, const Image& photo, const std::string& 
     }
     chosen = size_t(faceIndex);
   } else {
-    for (size_t i = 1; i < faces.size(); ++i) {
-      if (side(faces[i]) > side(faces[chosen])) chosen = i;
-    }
+    chosen = size_t(chooseFace(faces, -1));
   }
   const FaceInfo& f = faces[chosen];
   const std::string which =

@@ -34,6 +34,8 @@ AVATAR_ENUM_NAMES(ComputeDevice, {ComputeDevice::Auto, "auto"}, {ComputeDevice::
 
 AVATAR_ENUM_NAMES(VisemeMethod, {VisemeMethod::Spectral, "spectral"},
                   {VisemeMethod::EnglishPhonemes, "english"})
+AVATAR_ENUM_NAMES(LicencePolicy, {LicencePolicy::Any, "any"},
+                  {LicencePolicy::Commercial, "commercial"})
 
 #undef AVATAR_ENUM_NAMES
 

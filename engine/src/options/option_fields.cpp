@@ -297,6 +297,11 @@ std::vector<FieldSpec> buildFields() {
   f.push_back(enumField<ComputeDevice>(
       "device", {}, "Where neural nets run.",
       [](RenderRequest& r) -> ComputeDevice& { return r.options.device; }));
+  f.push_back(enumField<LicencePolicy>(
+      "licence", {"licencePolicy", "license"},
+      "any: every installed backend; commercial: only backends whose weights allow commercial "
+      "use (auto falls back to the built-in ones and says why).",
+      [](RenderRequest& r) -> LicencePolicy& { return r.options.licence; }));
   f.push_back(stringField("transcript", {}, S::Options, "Optional text of the speech.",
                           [](RenderRequest& r) -> std::string& { return r.options.transcript; }));
   return f;

@@ -1,6 +1,5 @@
 #include "avatar/options_json.h"
 
-#include <array>
 #include <map>
 
 #include "avatar/utf8.h"
@@ -54,6 +53,21 @@ Status parseObject(std::string_view text, Json* out) {
   return Status::ok();
 }
 
+// A string field whose schema lists its values (preset) accepts only those.
+Status checkSchemaEnum(const FieldSpec& f, const Json& value, const std::string& given) {
+  if (!value.is_string() || !f.schema.contains("enum") || f.schema.value("type", "") != "string") {
+    return Status::ok();
+  }
+  std::string allowed;
+  for (const auto& v : f.schema["enum"]) {
+    if (v == value) return Status::ok();
+    allowed += (allowed.empty() ? "" : ", ") + v.get<std::string>();
+  }
+  return Status::error(
+      ErrorCode::InvalidArgument, given,
+      "unknown value \"" + value.get<std::string>() + "\" (one of: " + allowed + ")");
+}
+
 Status mergeFields(std::string_view text, bool allowRequestFields, RenderRequest* inout) {
   Json doc;
   if (Status s = parseObject(text, &doc); !s) return s;
@@ -76,6 +90,7 @@ Status mergeFields(std::string_view text, bool allowRequestFields, RenderRequest
     // The seed sent null for absent optional inputs (driver_video: null).
     if (value.is_null() && field->scope == FieldScope::Request) continue;
     if (Status s = field->read(value, key, req); !s) return s;
+    if (Status s = checkSchemaEnum(*field, value, key); !s) return s;
   }
   if (Status s = validateRenderOptions(req.options); !s) return s;
   *inout = std::move(req);
@@ -115,24 +130,25 @@ Json schemaFor(JsonNameStyle style, bool withRequestFields, bool requireInputs) 
   return schema;
 }
 
-constexpr std::array kPresets = {"ultrafast", "superfast", "veryfast", "faster",  "fast",
-                                 "medium",    "slow",      "slower",   "veryslow"};
-
 }  // namespace
 
+// Generated from the field table: every option is written as JSON and read
+// back through its field's own reader (type, range, finiteness, enum), so the
+// C++ API and the JSON parser accept exactly the same values.
 Status validateRenderOptions(const RenderOptions& o) {
-  bool presetOk = false;
-  for (const char* p : kPresets) presetOk = presetOk || o.preset == p;
-  if (!presetOk) {
-    return Status::error(ErrorCode::InvalidArgument, "preset",
-                         "unknown x264 preset \"" + o.preset + "\" (ultrafast .. veryslow)");
+  RenderRequest req;
+  req.options = o;
+  for (const auto& f : detail::fieldSpecs()) {
+    if (f.scope != FieldScope::Options) continue;
+    const Json value = f.write(req);
+    RenderRequest scratch;
+    if (Status s = f.read(value, f.name, scratch); !s) return s;
+    if (Status s = checkSchemaEnum(f, value, f.name); !s) return s;
   }
+  // Across fields (not expressible per field in the table).
   if ((o.width > 0 && o.width < 16) || (o.height > 0 && o.height < 16)) {
     return Status::error(ErrorCode::InvalidArgument, "width/height",
                          "output frames must be at least 16 pixels on each side");
-  }
-  if (o.fps < 1 || o.fps > 120) {
-    return Status::error(ErrorCode::InvalidArgument, "fps", "must be between 1 and 120");
   }
   return Status::ok();
 }

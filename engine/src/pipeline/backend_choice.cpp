@@ -1,77 +1,139 @@
 #include "pipeline/backend_choice.h"
 
-#include "core/engine_impl.h"
+#include <set>
+
+#include "options/option_fields.h"
 
 namespace avatar::detail {
 namespace {
 
-// Which backends this build can run. Grows as backends land.
-bool backendImplemented(const std::string& id) {
-  return id == "wav2lip" || id == "gfpgan";
+const BackendAvailability* find(const std::vector<BackendAvailability>& all, BackendRole role,
+                                const std::string& id) {
+  for (const auto& a : all) {
+    if (a.backend.role == role && a.backend.id == id) return &a;
+  }
+  return nullptr;
 }
 
-// For automatic choices: usable when implemented and its weights are installed.
-bool modelUsable(const Engine& engine, const std::string& id, std::string* why) {
-  if (!backendImplemented(id)) {
-    *why = id + " is not available in this build";
-    return false;
-  }
-  return !engine.impl().modelFile(id, 0, why).empty();
+bool licenceAllows(const RenderOptions& o, const BackendInfo& b) {
+  return o.licence != LicencePolicy::Commercial || b.commercialUse;
 }
 
-Status requireModel(const Engine& engine, const std::string& id, const char* what) {
-  std::string why;
-  if (engine.impl().modelFile(id, 0, &why).empty()) {
-    return Status::error(ErrorCode::ModelMissing, id, std::string(what) + " weights: " + why);
+// Why an automatic choice skips `a`, or empty when it can use it.
+std::string skipReason(const RenderOptions& o, const BackendAvailability& a) {
+  if (!a.backend.implemented) return "not implemented in this build";
+  if (!licenceAllows(o, a.backend)) {
+    return "licence policy commercial excludes it (" + a.backend.licence + ")";
   }
-  if (!backendImplemented(id)) {
-    return Status::error(ErrorCode::InvalidArgument, id,
-                         std::string(what) + " backend is not available in this build yet");
+  if (!a.usable) return a.reason;
+  return "";
+}
+
+// An explicit choice: the first reason it cannot run is the error.
+Status require(const RenderOptions& o, const BackendAvailability* a, const std::string& option,
+               const std::string& id) {
+  if (!a) return Status::error(ErrorCode::InvalidArgument, option, "unknown backend " + id);
+  const BackendInfo& b = a->backend;
+  const std::string what = b.name + " (" + toString(b.role) + " backend " + b.id + ")";
+  if (!b.implemented) {
+    return Status::error(ErrorCode::InvalidArgument, option,
+                         what + " is not implemented in this build");
+  }
+  if (!licenceAllows(o, b)) {
+    return Status::error(ErrorCode::InvalidArgument, "licence",
+                         "licence policy commercial excludes " + what + ": " + b.licence);
+  }
+  if (!a->usable) {
+    return Status::error(ErrorCode::ModelMissing, b.id, what + " weights: " + a->reason);
   }
   return Status::ok();
 }
 
+// Notes for changed options that no chosen backend honours (table-driven).
+void noteIgnoredOptions(const RenderRequest& req, const std::vector<const BackendInfo*>& chosen,
+                        std::vector<std::string>* notes) {
+  std::set<std::string> honoured, stageOptions;
+  for (const BackendInfo& b : backendTable()) {
+    for (const auto& f : b.honours) stageOptions.insert(f);
+  }
+  for (const BackendInfo* b : chosen) {
+    for (const auto& f : b->honours) honoured.insert(f);
+  }
+  const RenderRequest defaults;
+  for (const FieldSpec& f : fieldSpecs()) {
+    if (!stageOptions.count(f.name) || honoured.count(f.name)) continue;
+    if (f.write(req) == f.write(defaults)) continue;
+    std::string by;
+    for (const BackendInfo* b : chosen) {
+      by += (by.empty() ? "" : ", ") + std::string(toString(b->role)) + " " + b->id;
+    }
+    notes->push_back(f.name + " ignored: none of the chosen backends (" + by + ") uses it");
+  }
+}
+
 }  // namespace
 
-Status chooseBackends(const Engine& engine, const RenderOptions& o, BackendChoice* out) {
+Status chooseBackends(const Engine& engine, const RenderRequest& req, BackendChoice* out) {
+  const RenderOptions& o = req.options;
+  const std::vector<BackendAvailability> all = engine.backends();
   BackendChoice c;
-  switch (o.lipSync) {
-    case LipSyncBackend::Wav2Lip:
-      if (Status s = requireModel(engine, "wav2lip", "Wav2Lip lip-sync"); !s) return s;
-      c.lipSync = "wav2lip";
-      break;
-    case LipSyncBackend::Diff2Lip:
-      if (Status s = requireModel(engine, "diff2lip", "Diff2Lip lip-sync"); !s) return s;
-      c.lipSync = "diff2lip";
-      break;
-    case LipSyncBackend::Auto: {
-      // Every quality mode prefers the neural lip-sync when its weights are
-      // installed (Diff2Lip for high_quality once it is available).
-      std::string why;
-      if (o.qualityMode == QualityMode::HighQuality && modelUsable(engine, "diff2lip", &why)) {
-        c.lipSync = "diff2lip";
-        break;
+
+  // Motion: a driver video needs a backend that takes one.
+  if (!req.driverVideoPath.empty()) {
+    Status failure = Status::error(ErrorCode::InvalidArgument, "driverVideo",
+                                   "no motion backend in this build takes a driver video");
+    bool found = false, failed = false;
+    for (const auto& a : all) {
+      if (a.backend.role != BackendRole::Motion || !a.backend.needsDriverVideo) continue;
+      if (Status s = require(o, &a, "driverVideo", a.backend.id); !s) {
+        if (!failed) {
+          failure = Status::error(s.code(), s.subject(),
+                                  "a driver video needs a motion backend: " + s.detail());
+        }
+        failed = true;
+        continue;
       }
-      if (modelUsable(engine, "wav2lip", &why)) {
-        c.lipSync = "wav2lip";
-        break;
-      }
-      c.notes.push_back("lip-sync wav2lip not used (built-in talking head instead): " + why);
-      c.lipSync = "builtin";
+      c.motion = a.backend.id;
+      found = true;
       break;
     }
-    case LipSyncBackend::Builtin:
-      c.lipSync = "builtin";
-      break;
+    if (!found) return failure;
   }
-  if (o.enhancer == Enhancer::Gfpgan) {
+
+  // Mouth.
+  if (o.lipSync != LipSyncBackend::Auto) {
+    const std::string id = toString(o.lipSync);
+    if (Status s = require(o, find(all, BackendRole::Mouth, id), "lipSync", id); !s) return s;
+    c.mouth = id;
+  } else {
+    for (const auto& a : all) {
+      if (a.backend.role != BackendRole::Mouth) continue;
+      if (a.backend.slow && o.qualityMode != QualityMode::HighQuality) continue;
+      const std::string why = skipReason(o, a);
+      if (why.empty()) {
+        c.mouth = a.backend.id;
+        break;
+      }
+      c.notes.push_back("mouth " + a.backend.id + " not used: " + why);
+    }
+    c.notes.push_back("mouth: " + c.mouth + " (auto choice)");
+  }
+
+  // Enhancement.
+  if (o.enhancer != Enhancer::None) {
+    const std::string id = toString(o.enhancer);
     if (o.qualityMode == QualityMode::RealTime) {
-      c.notes.push_back("enhancer gfpgan ignored: quality mode real_time never enhances");
+      c.notes.push_back("enhancer " + id + " ignored: quality mode real_time never enhances");
     } else {
-      if (Status s = requireModel(engine, "gfpgan", "GFPGAN enhancer"); !s) return s;
-      c.enhancer = "gfpgan";
+      if (Status s = require(o, find(all, BackendRole::Enhance, id), "enhancer", id); !s) return s;
+      c.enhancer = id;
     }
   }
+
+  std::vector<const BackendInfo*> chosen = {findBackend(BackendRole::Motion, c.motion),
+                                            findBackend(BackendRole::Mouth, c.mouth)};
+  if (c.enhancer != "none") chosen.push_back(findBackend(BackendRole::Enhance, c.enhancer));
+  noteIgnoredOptions(req, chosen, &c.notes);
   *out = std::move(c);
   return Status::ok();
 }

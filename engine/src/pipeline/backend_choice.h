@@ -1,5 +1,7 @@
-// Chooses lip-sync and enhancement backends from the quality mode, the
-// explicit choices and the weights that are installed; records why.
+// Chooses one backend per stage from the backend table (avatar/backends.h):
+// the explicit choices, the quality mode, the licence policy and what is
+// installed. Records why in notes, and notes every changed option that no
+// chosen backend honours.
 #pragma once
 
 #include <string>
@@ -12,13 +14,17 @@
 namespace avatar::detail {
 
 struct BackendChoice {
-  std::string lipSync = "still";   // "still", "builtin", "wav2lip", "diff2lip"
-  std::string enhancer = "none";   // "none", "gfpgan"
-  std::vector<std::string> notes;  // fallbacks, for the job record
+  std::string motion = "builtin";  // motion row id
+  std::string mouth = "builtin";   // mouth row id: "builtin", "wav2lip", ...
+  std::string enhancer = "none";   // "none" or an enhance row id ("gfpgan")
+  std::vector<std::string> notes;  // fallbacks and ignored options, for the job record
 };
 
-// Fails with ModelMissing (naming the file and how to get it) when an
-// explicitly requested backend's weights are absent.
-Status chooseBackends(const Engine& engine, const RenderOptions& options, BackendChoice* out);
+// An explicit choice that cannot run fails, checked in this order: not
+// implemented in this build (InvalidArgument naming the option), excluded by
+// the licence policy (InvalidArgument, "licence"), weights missing
+// (ModelMissing naming the file and how to get it). A driver video needs a
+// motion backend that takes one.
+Status chooseBackends(const Engine& engine, const RenderRequest& request, BackendChoice* out);
 
 }  // namespace avatar::detail

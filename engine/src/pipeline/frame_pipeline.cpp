@@ -18,6 +18,7 @@ FramePipeline::~FramePipeline() {
 }
 
 void FramePipeline::produce() {
+  int prefetched = 0;  // frames [0, prefetched) were announced
   for (int i = 0; i < frameCount_; ++i) {
     cv::Mat frame;
     {
@@ -32,7 +33,12 @@ void FramePipeline::produce() {
     if (stop_ && stop_->stopRequested()) break;
     Status s;
     try {
-      s = renderer_.render(i, frame);
+      // Announce the next batch (one net call per stage), then take frames.
+      if (i >= prefetched && renderer_.batchSize() > 1) {
+        s = renderer_.prefetch(i, renderer_.batchSize());
+        prefetched = i + renderer_.batchSize();
+      }
+      if (s) s = renderer_.render(i, frame);
     } catch (const std::exception& e) {
       s = Status::error(ErrorCode::Internal, "renderer", e.what());
     }

@@ -1,5 +1,5 @@
-// A FrameRenderer turns a frame index into an output frame. The session owns
-// one; the built-in talking head, Wav2Lip and the still fallback implement it.
+// A FrameRenderer turns a frame index into an output frame: the session's
+// RenderChain (render_chain.h) implements it; FramePipeline drives it.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -11,25 +11,15 @@ namespace avatar::detail {
 class FrameRenderer {
  public:
   virtual ~FrameRenderer() = default;
-  // Backend name recorded in job records: "still", "builtin", "wav2lip".
+  // Backend name recorded in job records: "builtin", "wav2lip".
   virtual const char* name() const = 0;
   // Renders frame `index` into `out` (CV_8UC3 RGB at the output size). Any
   // index in range, in any order: the studio scrubs at random.
   virtual Status render(int index, cv::Mat& out) = 0;
-};
-
-// Every frame is the composed photo: the pipeline's fallback and baseline.
-class StillRenderer final : public FrameRenderer {
- public:
-  explicit StillRenderer(cv::Mat frame) : frame_(std::move(frame)) {}
-  const char* name() const override { return "still"; }
-  Status render(int, cv::Mat& out) override {
-    frame_.copyTo(out);
-    return Status::ok();
-  }
-
- private:
-  cv::Mat frame_;
+  // Announces that frames [first, first + count) come next (batching).
+  virtual Status prefetch(int /*first*/, int /*count*/) { return Status::ok(); }
+  // Frames worth prefetching at once.
+  virtual int batchSize() const { return 1; }
 };
 
 }  // namespace avatar::detail

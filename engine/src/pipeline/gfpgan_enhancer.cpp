@@ -8,7 +8,6 @@
 
 #include "core/engine_impl.h"
 #include "pipeline/net_loading.h"
-#include "pipeline/wav2lip_renderer.h"
 
 namespace avatar::detail {
 namespace {
@@ -61,6 +60,33 @@ bool gfpganAlignmentPoints(const FaceInfo& face, std::array<cv::Point2f, 5>* out
   return face.found && any;
 }
 
+Status gfpganAlign(const std::array<cv::Point2f, 5>& pts, cv::Size frameSize, double strength,
+                   GfpganAlignment* out) {
+  GfpganAlignment a;
+  a.points = pts;
+  const std::vector<cv::Point2f> src(pts.begin(), pts.end());
+  const std::vector<cv::Point2f> dst(ffhqTemplate512().begin(), ffhqTemplate512().end());
+  a.affine = cv::estimateAffinePartial2D(src, dst, cv::noArray(), cv::LMEDS);
+  if (a.affine.empty()) {
+    return Status::error(ErrorCode::NoFaceDetected, "photo",
+                         "cannot align the face to the FFHQ template (degenerate landmarks)");
+  }
+  cv::invertAffineTransform(a.affine, a.inverse);
+  cv::Mat mask = softMask(a.inverse, frameSize);
+  cv::Mat nonzero = mask > 1e-4f;
+  a.roi = cv::boundingRect(nonzero);
+  if (a.roi.empty()) {
+    return Status::error(ErrorCode::NoFaceDetected, "photo",
+                         "the face lies outside the output frame");
+  }
+  cv::Mat m = mask(a.roi) * strength;
+  cv::merge(std::vector<cv::Mat>{m, m, m}, a.softMask);
+  a.inverse.at<double>(0, 2) -= a.roi.x;
+  a.inverse.at<double>(1, 2) -= a.roi.y;
+  *out = std::move(a);
+  return Status::ok();
+}
+
 Status GfpganEnhancer::create(std::shared_ptr<const nets::GfpganNet> net, const FaceInfo& face,
                               cv::Size frameSize, const GfpganSettings& settings,
                               std::unique_ptr<GfpganEnhancer>* out) {
@@ -74,25 +100,7 @@ Status GfpganEnhancer::create(std::shared_ptr<const nets::GfpganNet> net, const 
                          "GFPGAN needs face landmarks (or the 5 alignment points)");
   }
   std::unique_ptr<GfpganEnhancer> e(new GfpganEnhancer());
-  const std::vector<cv::Point2f> src(pts.begin(), pts.end());
-  const std::vector<cv::Point2f> dst(ffhqTemplate512().begin(), ffhqTemplate512().end());
-  e->affine_ = cv::estimateAffinePartial2D(src, dst, cv::noArray(), cv::LMEDS);
-  if (e->affine_.empty()) {
-    return Status::error(ErrorCode::NoFaceDetected, "photo",
-                         "cannot align the face to the FFHQ template (degenerate landmarks)");
-  }
-  cv::invertAffineTransform(e->affine_, e->inverse_);
-  cv::Mat mask = softMask(e->inverse_, frameSize);
-  cv::Mat nonzero = mask > 1e-4f;
-  e->roi_ = cv::boundingRect(nonzero);
-  if (e->roi_.empty()) {
-    return Status::error(ErrorCode::NoFaceDetected, "photo",
-                         "the face lies outside the output frame");
-  }
-  cv::Mat m = mask(e->roi_) * settings.strength;
-  cv::merge(std::vector<cv::Mat>{m, m, m}, e->softMask_);
-  e->inverse_.at<double>(0, 2) -= e->roi_.x;
-  e->inverse_.at<double>(1, 2) -= e->roi_.y;
+  if (Status s = gfpganAlign(pts, frameSize, settings.strength, &e->align_); !s) return s;
   e->net_ = std::move(net);
   e->settings_ = settings;
   e->settings_.batchSize = std::max(1, settings.batchSize);
@@ -101,7 +109,14 @@ Status GfpganEnhancer::create(std::shared_ptr<const nets::GfpganNet> net, const 
   return Status::ok();
 }
 
-Status GfpganEnhancer::enhance(const std::vector<cv::Mat*>& frames) const {
+Status GfpganEnhancer::enhance(const std::vector<cv::Mat*>& frames,
+                               const std::vector<const GfpganAlignment*>& alignments) const {
+  if (!alignments.empty() && alignments.size() != frames.size()) {
+    return Status::error(ErrorCode::Internal, "gfpgan", "one alignment per frame expected");
+  }
+  auto alignOf = [&](size_t i) -> const GfpganAlignment& {
+    return alignments.empty() ? align_ : *alignments[i];
+  };
   const size_t plane = size_t(kSize) * kSize;
   for (size_t first = 0; first < frames.size(); first += size_t(settings_.batchSize)) {
     const size_t n = std::min(size_t(settings_.batchSize), frames.size() - first);
@@ -112,7 +127,7 @@ Status GfpganEnhancer::enhance(const std::vector<cv::Mat*>& frames) const {
         return Status::error(ErrorCode::Internal, "gfpgan", "frame size changed after setup");
       }
       cv::Mat crop;
-      cv::warpAffine(f, crop, affine_, cv::Size(kSize, kSize), cv::INTER_LINEAR,
+      cv::warpAffine(f, crop, alignOf(first + i).affine, cv::Size(kSize, kSize), cv::INTER_LINEAR,
                      cv::BORDER_CONSTANT, kBorderRgb);
       float* in = input.data() + i * 3 * plane;
       for (int y = 0; y < kSize; ++y) {
@@ -138,73 +153,63 @@ Status GfpganEnhancer::enhance(const std::vector<cv::Mat*>& frames) const {
           }
         }
       }
+      const GfpganAlignment& a = alignOf(first + i);
       cv::Mat back;
-      cv::warpAffine(restored, back, inverse_, roi_.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+      cv::warpAffine(restored, back, a.inverse, a.roi.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
                      0);
-      cv::Mat roi = (*frames[first + i])(roi_);
+      cv::Mat roi = (*frames[first + i])(a.roi);
       cv::Mat img, face;
       roi.convertTo(img, CV_32FC3);
       back.convertTo(face, CV_32FC3);
-      cv::Mat blended = img + softMask_.mul(face - img);
+      cv::Mat blended = img + a.softMask.mul(face - img);
       blended.convertTo(roi, CV_8UC3);
     }
   }
   return Status::ok();
 }
 
-EnhancedRenderer::EnhancedRenderer(std::unique_ptr<FrameRenderer> inner,
-                                   std::unique_ptr<GfpganEnhancer> enhancer, int frameCount)
-    : inner_(std::move(inner)), enhancer_(std::move(enhancer)), frameCount_(frameCount) {}
-
-Status EnhancedRenderer::render(int index, cv::Mat& out) {
-  if (index < 0 || index >= frameCount_) {
-    return Status::error(
-        ErrorCode::InvalidArgument, "frame index",
-        std::to_string(index) + " is outside 0.." + std::to_string(frameCount_ - 1));
-  }
-  const bool cached =
-      cachedFirst_ >= 0 && index >= cachedFirst_ && index < cachedFirst_ + int(cached_.size());
-  if (!cached) {
-    // Sequential access enhances a batch from here on; random access one frame.
-    const bool sequential = index == 0 || index == lastIndex_ + 1;
-    const int n = std::min(sequential ? enhancer_->batchSize() : 1, frameCount_ - index);
-    cachedFirst_ = -1;
-    cached_.assign(size_t(n), cv::Mat());
-    std::vector<cv::Mat*> frames;
-    for (int i = 0; i < n; ++i) {
-      if (Status s = inner_->render(index + i, cached_[size_t(i)]); !s) return s;
-      frames.push_back(&cached_[size_t(i)]);
+Status GfpganStage::process(std::vector<FrameContext>& frames) {
+  std::vector<cv::Mat*> images;
+  std::vector<GfpganAlignment> aligns(frames.size());
+  std::vector<const GfpganAlignment*> alignPtrs;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    FrameContext& ctx = frames[i];
+    std::array<cv::Point2f, 5> pts;
+    if (!gfpganAlignmentPoints(ctx.face, &pts)) {
+      return Status::error(ErrorCode::NoFaceDetected, "frame " + std::to_string(ctx.index),
+                           "GFPGAN needs face landmarks (or the 5 alignment points)");
     }
-    if (Status s = enhancer_->enhance(frames); !s) return s;
-    cachedFirst_ = index;
+    if (last_.affine.empty() || pts != last_.points) {
+      if (Status s = gfpganAlign(pts, frameSize_, enhancer_->settings().strength, &last_); !s) {
+        return s;
+      }
+    }
+    aligns[i] = last_;
+    images.push_back(&ctx.pixels());
   }
-  lastIndex_ = index;
-  cached_[size_t(index - cachedFirst_)].copyTo(out);
-  return Status::ok();
+  for (const auto& a : aligns) alignPtrs.push_back(&a);
+  return enhancer_->enhance(images, alignPtrs);
 }
 
-Status addGfpganEnhancer(const Engine& engine, const RenderOptions& options,
-                         const FaceInfo& photoFace, const OutputGeometry& geometry,
-                         cv::Size frameSize, int frameCount,
-                         std::unique_ptr<FrameRenderer>* renderer) {
+Status makeGfpganStage(const StageSetup& setup, std::unique_ptr<Stage>* out) {
+  const Engine& engine = *setup.engine;
   std::string why;
   const std::string path = engine.impl().modelFile("gfpgan", 0, &why);
   if (path.empty())
     return Status::error(ErrorCode::ModelMissing, "gfpgan", "GFPGAN weights: " + why);
-  const nets::NetOptions netOptions = netOptionsFor(engine, options.device);
+  const nets::NetOptions netOptions = netOptionsFor(engine, setup.options.device);
   std::shared_ptr<const nets::GfpganNet> net;
   if (Status s = loadGfpganNet(engine, "gfpgan", path, netOptions, &net); !s) return s;
   GfpganSettings settings;
-  settings.strength = options.enhancerStrength;
+  settings.strength = setup.options.enhancerStrength;
   settings.batchSize = netOptions.cuda ? 8 : 1;
   std::unique_ptr<GfpganEnhancer> enhancer;
-  if (Status s = GfpganEnhancer::create(std::move(net), mapFaceToFrame(photoFace, geometry),
-                                        frameSize, settings, &enhancer);
+  if (Status s = GfpganEnhancer::create(std::move(net), setup.face, setup.baseFrame.size(),
+                                        settings, &enhancer);
       !s) {
     return s;
   }
-  *renderer =
-      std::make_unique<EnhancedRenderer>(std::move(*renderer), std::move(enhancer), frameCount);
+  *out = std::make_unique<GfpganStage>(std::move(enhancer), setup.baseFrame.size());
   return Status::ok();
 }
 

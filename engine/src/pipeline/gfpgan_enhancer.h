@@ -6,7 +6,8 @@
 // transform is estimateAffinePartial2D(points, template, LMEDS) and the crop
 // border is (135, 133, 132) BGR, as in the official face helper. The paste
 // mask is the warped-back square, eroded and feathered by sqrt(area)/20.
-// The photo is still, so the transform and mask are computed once.
+// The GFPGAN stage aligns each frame on its own 5 points (the moved face);
+// a frame whose points equal the previous one's reuses its transform and mask.
 #pragma once
 
 #include <array>
@@ -20,8 +21,8 @@
 #include "avatar/face.h"
 #include "avatar/options.h"
 #include "avatar_nets/nets.h"
-#include "pipeline/frame_renderer.h"
 #include "pipeline/output_geometry.h"
+#include "pipeline/stage.h"
 
 namespace avatar::detail {
 
@@ -30,6 +31,19 @@ const std::array<cv::Point2f, 5>& ffhqTemplate512();
 
 // The 5 alignment points of a face (frame pixels); false when unknown.
 bool gfpganAlignmentPoints(const FaceInfo& face, std::array<cv::Point2f, 5>* out);
+
+// One face's transform into the 512 crop and its paste-back mask.
+struct GfpganAlignment {
+  std::array<cv::Point2f, 5> points{};
+  cv::Mat affine;    // frame -> crop (2x3)
+  cv::Mat inverse;   // crop -> frame ROI
+  cv::Rect roi;      // part of the frame the face is pasted into
+  cv::Mat softMask;  // CV_32FC3 over roi, already times strength
+};
+
+// NoFaceDetected when the points are degenerate or the face leaves the frame.
+Status gfpganAlign(const std::array<cv::Point2f, 5>& points, cv::Size frameSize, double strength,
+                   GfpganAlignment* out);
 
 struct GfpganSettings {
   double strength = 0.8;  // 0 = input, 1 = fully restored
@@ -44,49 +58,41 @@ class GfpganEnhancer {
                        std::unique_ptr<GfpganEnhancer>* out);
 
   // Enhances CV_8UC3 RGB frames of the configured size in place (one net
-  // call per batchSize frames).
-  Status enhance(const std::vector<cv::Mat*>& frames) const;
+  // call per batchSize frames), each with its own alignment or, without
+  // `alignments`, the one given to create().
+  Status enhance(const std::vector<cv::Mat*>& frames,
+                 const std::vector<const GfpganAlignment*>& alignments = {}) const;
 
-  const cv::Mat& alignment() const { return affine_; }  // frame -> 512 crop (2x3)
+  const cv::Mat& alignment() const { return align_.affine; }  // frame -> 512 crop (2x3)
   int batchSize() const { return settings_.batchSize; }
+  const GfpganSettings& settings() const { return settings_; }
 
  private:
   GfpganEnhancer() = default;
   std::shared_ptr<const nets::GfpganNet> net_;
   GfpganSettings settings_;
   cv::Size frameSize_;
-  cv::Mat affine_;    // frame -> crop
-  cv::Mat inverse_;   // crop -> frame ROI
-  cv::Rect roi_;      // part of the frame the face is pasted into
-  cv::Mat softMask_;  // CV_32FC3 over roi_, already times strength
+  GfpganAlignment align_;
 };
 
-// Wraps a renderer: every frame it renders goes through the enhancer.
-// Sequential access renders and enhances batchSize frames at a time (cached);
-// random access enhances just the frame asked for.
-class EnhancedRenderer final : public FrameRenderer {
+// The enhance stage: GFPGAN on each frame's own face (FrameContext::face).
+class GfpganStage final : public Stage {
  public:
-  EnhancedRenderer(std::unique_ptr<FrameRenderer> inner, std::unique_ptr<GfpganEnhancer> enhancer,
-                   int frameCount);
-  const char* name() const override { return inner_->name(); }
-  Status render(int index, cv::Mat& out) override;
+  GfpganStage(std::unique_ptr<GfpganEnhancer> enhancer, cv::Size frameSize)
+      : enhancer_(std::move(enhancer)), frameSize_(frameSize) {}
+  const char* id() const override { return "gfpgan"; }
+  int batchSize() const override { return enhancer_->batchSize(); }
+  Status process(std::vector<FrameContext>& frames) override;
 
  private:
-  std::unique_ptr<FrameRenderer> inner_;
   std::unique_ptr<GfpganEnhancer> enhancer_;
-  int frameCount_;
-  int cachedFirst_ = -1;
-  int lastIndex_ = -2;
-  std::vector<cv::Mat> cached_;
+  cv::Size frameSize_;
+  GfpganAlignment last_;  // reused while the face stays put
 };
 
-// Wraps `*renderer` with GFPGAN at options.enhancerStrength: finds the
-// installed weights (ModelMissing naming the file and the converter command),
-// loads the net (shared across sessions), aligns the photo's face in the
-// frame. Batch 1 on the CPU, 8 on CUDA.
-Status addGfpganEnhancer(const Engine& engine, const RenderOptions& options,
-                         const FaceInfo& photoFace, const OutputGeometry& geometry,
-                         cv::Size frameSize, int frameCount,
-                         std::unique_ptr<FrameRenderer>* renderer);
+// The table's factory: finds the installed weights (ModelMissing naming the
+// file and the converter command), gets the Engine's net, checks the photo's
+// face can be aligned. Batch 1 on the CPU, 8 on CUDA.
+Status makeGfpganStage(const StageSetup& setup, std::unique_ptr<Stage>* out);
 
 }  // namespace avatar::detail

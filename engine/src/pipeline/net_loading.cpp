@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "avatar/log.h"
+#include "core/engine_impl.h"
 
 namespace avatar::detail {
 namespace {
@@ -16,36 +17,45 @@ std::string howToGetModel(const Engine& engine, const std::string& modelId) {
   return "";
 }
 
-// Key: path, modification time, device, precision.
-std::string cacheKey(const std::string& path, const nets::NetOptions& o) {
+// "<path>|<device>|<precision>|": one copy per file and device...
+std::string slotKey(const std::string& path, const nets::NetOptions& o) {
+  return path + "|" + (o.cuda ? "cuda" + std::to_string(o.cudaDevice) : "cpu") +
+         (o.half ? "|fp16|" : "|fp32|");
+}
+
+// ... of the file's current version.
+std::string mtimeOf(const std::string& path) {
   std::error_code ec;
   const auto mtime = std::filesystem::last_write_time(path, ec);
-  return path + "|" + std::to_string(ec ? 0 : mtime.time_since_epoch().count()) + "|" +
-         (o.cuda ? "cuda" + std::to_string(o.cudaDevice) : "cpu") + (o.half ? "|fp16" : "|fp32");
+  return std::to_string(ec ? 0 : mtime.time_since_epoch().count());
 }
 
 template <typename Net>
 Status loadCached(const Engine& engine, const std::string& modelId, const std::string& path,
                   const nets::NetOptions& options, std::shared_ptr<const Net>* out) {
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<const Net>> cache;
-  std::lock_guard<std::mutex> lock(mutex);  // one load at a time: no double loads
-  const std::string key = cacheKey(path, options);
-  if (auto it = cache.find(key); it != cache.end()) {
-    if (auto net = it->second.lock()) {
-      *out = std::move(net);
-      return Status::ok();
-    }
+  auto& nets = engine.impl().nets;
+  std::lock_guard<std::mutex> lock(nets.mutex);
+  const std::string slot = modelId + "|" + slotKey(path, options);
+  const std::string key = slot + mtimeOf(path);
+  if (auto it = nets.byKey.find(key); it != nets.byKey.end()) {
+    *out = std::static_pointer_cast<const Net>(it->second);
+    return Status::ok();
   }
   std::unique_ptr<Net> net;
   if (nets::NetStatus s = Net::load(path, options, &net); !s) {
     return toStatus(s, howToGetModel(engine, modelId));
   }
   std::shared_ptr<const Net> shared(std::move(net));
-  cache[key] = shared;
+  // A changed file replaces the copy loaded from its old version.
+  for (auto it = nets.byKey.begin(); it != nets.byKey.end();) {
+    it = it->first.rfind(slot, 0) == 0 ? nets.byKey.erase(it) : ++it;
+  }
+  nets.byKey[key] = shared;
+  const int count = ++nets.loads[modelId];
   log(LogLevel::Info, modelId + " loaded from " + path + " on " +
                           (options.cuda ? std::string("CUDA") : std::string("CPU")) +
-                          (options.half ? " (fp16)" : " (fp32)"));
+                          (options.half ? " (fp16)" : " (fp32)") + "; net loads of " + modelId +
+                          " in this process: " + std::to_string(count));
   *out = std::move(shared);
   return Status::ok();
 }
@@ -105,3 +115,13 @@ Status loadGfpganNet(const Engine& engine, const std::string& modelId, const std
 }
 
 }  // namespace avatar::detail
+
+namespace avatar {
+
+int Engine::netLoadCount(const std::string& modelId) const {
+  std::lock_guard<std::mutex> lock(impl_->nets.mutex);
+  const auto it = impl_->nets.loads.find(modelId);
+  return it == impl_->nets.loads.end() ? 0 : it->second;
+}
+
+}  // namespace avatar

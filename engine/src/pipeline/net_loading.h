@@ -1,6 +1,6 @@
 // Loading the neural backends for a session: device choice, NetStatus ->
-// Status, and a process-wide cache so that sessions rendering at the same
-// time share one copy of each net (weights are large: GFPGAN ~350 MB).
+// Status, and the Engine's own copy of each net: loaded lazily on first use,
+// kept, and shared by every session and job (GFPGAN is ~350 MB).
 #pragma once
 
 #include <memory>
@@ -21,7 +21,7 @@ nets::NetOptions netOptionsFor(const Engine& engine, ComputeDevice device, bool 
 // that is not valid weights is ModelInvalid.
 Status toStatus(const nets::NetStatus& s, const std::string& howToGet = "");
 
-// Loads (or reuses, while another session holds it) the net for a weights
+// Loads (or reuses the Engine's copy of) the net for a weights
 // file. `modelId` names the manifest entry ("wav2lip", "gfpgan") so errors can
 // say how to get the file.
 Status loadWav2LipNet(const Engine& engine, const std::string& modelId, const std::string& path,

@@ -4,6 +4,7 @@
 #include "avatar/log.h"
 #include "media/input_checks.h"
 #include "media/video_writer.h"
+#include "pipeline/api_guard.h"
 #include "pipeline/frame_pipeline.h"
 #include "pipeline/session_impl.h"
 
@@ -37,7 +38,7 @@ Status renderAll(Session::Impl& impl, ProgressMerger& progress, const StopToken*
   if (Status s = writer.open(cfg); !s) return s;
 
   const int n = impl.info.frameCount;
-  detail::FramePipeline frames(*impl.renderer, n, stop);
+  detail::FramePipeline frames(*impl.chain, n, stop);
   cv::Mat frame;
   for (int i = 0; i < n; ++i) {
     if (stop && stop->stopRequested()) {
@@ -80,7 +81,8 @@ Status checkRenderOutput(const RenderRequest& r) {
 
 Status Session::renderVideo(RenderResult* result, ProgressSink* progress, const StopToken* stop) {
   ProgressMerger merger(progress, {{"render", 1.0}});
-  Status s = renderAll(*impl_, merger, stop, result);
+  Status s = detail::guardCall("Session::renderVideo", "render",
+                               [&] { return renderAll(*impl_, merger, stop, result); });
   if (s) merger.finish();
   return s;
 }
@@ -94,7 +96,11 @@ Status renderVideo(std::shared_ptr<const Engine> engine, const RenderRequest& re
   std::unique_ptr<Session::Impl> impl;
   if (Status s = detail::openSession(std::move(engine), request, merger, stop, &impl); !s) return s;
   const double analyseSec = secondsSince(t0);
-  if (Status s = renderAll(*impl, merger, stop, result); !s) return s;
+  if (Status s = detail::guardCall("renderVideo", "render",
+                                   [&] { return renderAll(*impl, merger, stop, result); });
+      !s) {
+    return s;
+  }
   if (result) result->analyseSec = analyseSec;
   merger.finish();
   return Status::ok();

@@ -5,6 +5,7 @@
 #include "avatar/options_json.h"
 #include "media/image_ops.h"
 #include "media/input_checks.h"
+#include "pipeline/api_guard.h"
 #include "pipeline/backend_choice.h"
 #include "pipeline/session_impl.h"
 
@@ -21,10 +22,24 @@ Status openSession(std::shared_ptr<const Engine> engine, const RenderRequest& re
   if (!engine) return Status::error(ErrorCode::InvalidArgument, "engine", "no engine given");
   if (Status s = validateRenderOptions(request.options); !s) return s;
   auto impl = std::make_unique<Session::Impl>();
-  impl->engine = std::move(engine);
-  impl->request = request;
-  if (Status s = impl->decodeInputs(progress, stop); !s) return s;
-  if (Status s = impl->prepare(progress, stop); !s) return s;
+  Session::Impl& i = *impl;
+  Status s = guardCall("Session::open", "", [&] {
+    i.engine = std::move(engine);
+    i.request = request;
+    return Status::ok();
+  });
+  if (!s) return s;
+  s = guardCall("Session::open", i.stage, [&] {
+    if (Status d = i.decodeInputs(progress, stop); !d) return d;
+    return i.prepare(progress, stop);
+  });
+  if (!s) {
+    if (s.code() != ErrorCode::Cancelled && !i.stage.empty() &&
+        s.subject().find(i.stage) == std::string::npos) {
+      s.addContext("while " + i.stage);
+    }
+    return s;
+  }
   *out = std::move(impl);
   return Status::ok();
 }
@@ -32,6 +47,7 @@ Status openSession(std::shared_ptr<const Engine> engine, const RenderRequest& re
 }  // namespace detail
 
 Status Session::Impl::decodeInputs(ProgressMerger& progress, const StopToken* stop) {
+  stage = "decode";
   progress.begin("decode");
   if (Status s = detail::checkInputFile(request.imagePath, "photo"); !s) return s;
   if (Status s = detail::checkInputFile(request.audioPath, "audio"); !s) return s;
@@ -58,6 +74,7 @@ Status Session::Impl::decodeInputs(ProgressMerger& progress, const StopToken* st
 }
 
 Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
+  stage = "analyse";
   progress.begin("analyse");
   const RenderOptions& o = request.options;
   info.notes.clear();
@@ -65,11 +82,8 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   info.frameCount = std::max(1, int(std::ceil(info.audioDurationSec * o.fps - 1e-6)));
 
   detail::BackendChoice choice;
-  if (Status s = detail::chooseBackends(*engine, o, &choice); !s) return s;
-  const bool needsFace = choice.lipSync != "still" || choice.enhancer != "none";
-  if (needsFace) {
-    if (Status s = analyseFaceCached(); !s) return s;
-  }
+  if (Status s = detail::chooseBackends(*engine, request, &choice); !s) return s;
+  if (Status s = analyseFaceCached(); !s) return s;
   progress.update(0.5);
   if (stop && stop->stopRequested()) return Status::error(ErrorCode::Cancelled, "job", "cancelled");
   if (Status s = analyseSpeechCached(); !s) return s;
@@ -85,9 +99,12 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   for (const auto& n : geometry.notes) info.notes.push_back(n);
   baseFrame = detail::composeFrame(detail::imageView(source), geometry, o.backgroundRgb);
   for (const auto& n : choice.notes) info.notes.push_back(n);
-  info.lipSyncBackend = choice.lipSync;
+  info.motionBackend = choice.motion;
+  info.lipSyncBackend = choice.mouth;
   info.enhancer = choice.enhancer;
-  if (Status s = buildRenderer(choice.lipSync); !s) return s;
+  stage = "building the render chain";
+  if (Status s = buildChain(); !s) return s;
+  stage.clear();
   for (const auto& n : info.notes) log(LogLevel::Debug, n);  // also in RenderResult::notes
   if (stop && stop->stopRequested()) return Status::error(ErrorCode::Cancelled, "job", "cancelled");
   progress.update(1.0);
@@ -130,23 +147,31 @@ const std::vector<float>& Session::loudness() const {
 
 Status Session::setOptions(const RenderOptions& options) {
   if (Status s = validateRenderOptions(options); !s) return s;
-  const RenderOptions previous = impl_->request.options;
-  impl_->request.options = options;
-  // Only a photo with alpha (4 channels) is composited over the background:
-  // reload it. An opaque photo is unchanged and keeps its face analysis.
-  if (options.backgroundRgb != previous.backgroundRgb && impl_->info.image.channels == 4) {
-    if (Status s = loadImage(impl_->request.imagePath, &impl_->source, &impl_->info.image,
-                             options.backgroundRgb);
-        !s) {
-      impl_->request.options = previous;
-      return s;
+  Impl& impl = *impl_;
+  const RenderOptions previous = impl.request.options;
+  Status s = detail::guardCall("Session::setOptions", "", [&] {
+    impl.request.options = options;
+    // Only a photo with alpha (4 channels) is composited over the background:
+    // reload it. An opaque photo is unchanged and keeps its face analysis.
+    if (options.backgroundRgb != previous.backgroundRgb && impl.info.image.channels == 4) {
+      if (Status l = loadImage(impl.request.imagePath, &impl.source, &impl.info.image,
+                               options.backgroundRgb);
+          !l) {
+        return l;
+      }
+      impl.analysedFaceIndex = -2;
     }
-    impl_->analysedFaceIndex = -2;
-  }
-  ProgressMerger merger(nullptr, detail::jobStages());
-  if (Status s = impl_->prepare(merger, nullptr); !s) {
-    impl_->request.options = previous;
-    impl_->prepare(merger, nullptr);
+    ProgressMerger merger(nullptr, detail::jobStages());
+    return impl.prepare(merger, nullptr);
+  });
+  if (!s) {
+    if (!impl.stage.empty()) s.addContext("while " + impl.stage);
+    // Back to the previous options (which worked); keep this error.
+    impl.request.options = previous;
+    detail::guardCall("Session::setOptions", "restore", [&] {
+      ProgressMerger merger(nullptr, detail::jobStages());
+      return impl.prepare(merger, nullptr);
+    });
     return s;
   }
   return Status::ok();
@@ -158,10 +183,22 @@ Status Session::renderFrame(int index, Image* out) {
         ErrorCode::InvalidArgument, "frame index",
         std::to_string(index) + " is outside 0.." + std::to_string(impl_->info.frameCount - 1));
   }
-  cv::Mat frame;
-  if (Status s = impl_->renderer->render(index, frame); !s) return s;
-  *out = detail::toImage(frame);
-  return Status::ok();
+  return detail::guardCall("Session::renderFrame", "render", [&] {
+    cv::Mat frame;
+    if (Status s = impl_->chain->render(index, frame); !s) return s;
+    *out = detail::toImage(frame);
+    return Status::ok();
+  });
+}
+
+Status Session::prefetch(int first, int count) {
+  if (first < 0 || count < 0 || first >= impl_->info.frameCount) {
+    return Status::error(ErrorCode::InvalidArgument, "frame range",
+                         std::to_string(first) + " + " + std::to_string(count) + " is outside 0.." +
+                             std::to_string(impl_->info.frameCount - 1));
+  }
+  return detail::guardCall("Session::prefetch", "render",
+                           [&] { return impl_->chain->prefetch(first, count); });
 }
 
 }  // namespace avatar

@@ -2,12 +2,10 @@
 // speech (loudness, voice activity, visemes), cached across setOptions().
 #include "avatar/face.h"
 #include "avatar/log.h"
-#include "motion/motion_plan.h"
-#include "pipeline/gfpgan_enhancer.h"
+#include "pipeline/builtin_stages.h"
 #include "pipeline/session_impl.h"
-#include "pipeline/talking_head_renderer.h"
-#include "pipeline/wav2lip_renderer.h"
-#include "render/face_rig.h"
+#include "pipeline/stage.h"
+#include "pipeline/wav2lip_stage.h"
 
 namespace avatar {
 
@@ -44,54 +42,50 @@ Status Session::Impl::analyseSpeechCached() {
   return Status::ok();
 }
 
-Status Session::Impl::buildRenderer(const std::string& backend) {
-  if (Status s = buildLipSyncRenderer(backend); !s) return s;
-  if (info.enhancer == "gfpgan") {
-    return detail::addGfpganEnhancer(*engine, request.options, info.face, geometry,
-                                     baseFrame.size(), info.frameCount, &renderer);
-  }
-  return Status::ok();
-}
-
-Status Session::Impl::buildLipSyncRenderer(const std::string& backend) {
-  if (backend == "wav2lip") {
-    if (mel.frames == 0) {
-      if (Status s = detail::computeWav2LipMel(audio, &mel); !s) return s;
-    }
-    return detail::makeWav2LipRenderer(*engine, request.options, baseFrame, info.face, geometry,
-                                       mel, info.frameCount, &renderer);
-  }
-  if (backend != "builtin") {
-    renderer = std::make_unique<detail::StillRenderer>(baseFrame);
-    return Status::ok();
-  }
-  std::vector<cv::Point2f> landmarks;
-  for (const PointF& p : info.face.landmarks68) {
-    landmarks.emplace_back(float(p.x * geometry.scale + geometry.offset.x),
-                           float(p.y * geometry.scale + geometry.offset.y));
-  }
-  detail::FaceRig rig;
-  if (!detail::buildFaceRig(landmarks, &rig)) {
-    return Status::error(ErrorCode::NoFaceDetected, request.imagePath,
-                         "the face's landmarks are degenerate at the output size");
-  }
-  detail::MotionInputs in;
+Status Session::Impl::buildChain() {
+  detail::StageSetup setup;
+  setup.engine = engine.get();
+  setup.options = request.options;
+  setup.baseFrame = baseFrame;
+  setup.face = detail::mapFaceToFrame(info.face, geometry);
+  detail::MotionInputs& in = setup.motion;
   in.visemes = speech.visemes;
   in.loudness = speech.envelope;
   for (const TimeSpan& t : speech.activity.silences) in.silences.push_back({t.startSec, t.endSec});
   in.fps = info.fps;
   in.frameCount = info.frameCount;
   in.loudness.resize(size_t(info.frameCount), in.loudness.empty() ? 0.0f : in.loudness.back());
-  const RenderOptions& o = request.options;
-  detail::MotionSettings ms;
-  ms.mouthGain = o.mouthGain;
-  ms.smoothingMs = o.smoothingMs;
-  ms.motionScale = o.motionScale;
-  ms.blinksPerMinute = o.blinksPerMinute;
-  ms.still = o.headMotion == HeadMotion::Still;
-  ms.seed = o.seed;
-  renderer = std::make_unique<detail::TalkingHeadRenderer>(baseFrame, std::move(rig),
-                                                           detail::planMotion(in, ms));
+  setup.mel = [this](detail::MelSpectrogram* out) {
+    if (mel.frames == 0) {
+      if (Status s = detail::computeWav2LipMel(audio, &mel); !s) return s;
+    }
+    *out = mel;
+    return Status::ok();
+  };
+  if (info.motionBackend == "builtin" || info.lipSyncBackend == "builtin") {
+    if (!setup.face.found) {
+      return Status::error(ErrorCode::NoFaceDetected, request.imagePath,
+                           "the built-in talking head needs a face");
+    }
+    if (Status s = detail::makeBuiltinWarp(baseFrame, setup.face, &setup.sharedWarp); !s) {
+      return Status::error(s.code(), request.imagePath, s.detail());
+    }
+  }
+  std::vector<std::pair<BackendRole, std::string>> roles = {
+      {BackendRole::Motion, info.motionBackend}, {BackendRole::Mouth, info.lipSyncBackend}};
+  if (info.enhancer != "none") roles.push_back({BackendRole::Enhance, info.enhancer});
+  std::vector<std::unique_ptr<detail::Stage>> stages;
+  for (const auto& [role, id] : roles) {
+    const detail::StageFactory make = detail::stageFactory(role, id);
+    if (!make) {
+      return Status::error(ErrorCode::InvalidArgument, backendRoleOption(role),
+                           id + " (" + toString(role) + ") is not implemented in this build");
+    }
+    std::unique_ptr<detail::Stage> stage;
+    if (Status s = make(setup, &stage); !s) return s;
+    stages.push_back(std::move(stage));
+  }
+  chain = std::make_unique<detail::RenderChain>(std::move(stages), info.frameCount);
   return Status::ok();
 }
 

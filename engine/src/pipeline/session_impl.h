@@ -8,8 +8,8 @@
 #include "audio/mel.h"
 #include "avatar/session.h"
 #include "avatar/visemes.h"
-#include "pipeline/frame_renderer.h"
 #include "pipeline/output_geometry.h"
+#include "pipeline/render_chain.h"
 
 namespace avatar {
 
@@ -20,8 +20,8 @@ struct Session::Impl {
   Image source;        // RGB photo, orientation applied
   AudioSamples audio;  // 16 kHz mono analysis track
   detail::OutputGeometry geometry;
-  cv::Mat baseFrame;  // the photo placed in the output frame
-  std::unique_ptr<detail::FrameRenderer> renderer;
+  cv::Mat baseFrame;                           // the photo placed in the output frame
+  std::unique_ptr<detail::RenderChain> chain;  // motion -> mouth -> enhance
 
   // Analysis cached across setOptions(): redone only when its inputs change.
   int analysedFaceIndex = -2;  // faceIndex info.face was found with
@@ -30,6 +30,7 @@ struct Session::Impl {
   int speechFps = 0;
   VisemeMethod speechMethod = VisemeMethod::Spectral;
   detail::MelSpectrogram mel;  // Wav2Lip's mel, computed on first use
+  std::string stage;           // what runs now ("decode", "analyse", ...), for errors
 
   // Decodes the inputs (stage "decode").
   Status decodeInputs(ProgressMerger& progress, const StopToken* stop);
@@ -38,10 +39,8 @@ struct Session::Impl {
   // Face and speech analysis, reusing what is cached.
   Status analyseFaceCached();
   Status analyseSpeechCached();
-  // Builds the renderer for the chosen lip-sync backend, then wraps it in
-  // the chosen enhancer.
-  Status buildRenderer(const std::string& backend);
-  Status buildLipSyncRenderer(const std::string& backend);
+  // Builds the chain from the chosen backends' factories.
+  Status buildChain();
 };
 
 namespace detail {

@@ -7,6 +7,17 @@
 namespace avatar::server {
 namespace {
 
+// The engine's backend table as this installation sees it (avatar/backends.h).
+Json backendsJson(const avatar::Engine& engine) {
+  return Json::parse(avatar::backendsToJson(engine.backends()));
+}
+
+Json backendsSchema() {
+  return Json{{"type", "array"},
+              {"description", "Stage backends (motion, mouth, enhance) from the engine's table."},
+              {"items", Json::parse(avatar::backendJsonSchema())}};
+}
+
 Json objectSchema(Json properties, Json required = Json::array()) {
   return Json{{"type", "object"},
               {"properties", std::move(properties)},
@@ -126,9 +137,10 @@ Json listModelsOutputSchema() {
         {"source", {{"type", "string"}}},
         {"howToGet", {{"type", "string"}}}}}};
   return Json{{"type", "object"},
-              {"required", {"models"}},
+              {"required", {"models", "backends"}},
               {"properties",
                {{"models", {{"type", "array"}, {"items", model}}},
+                {"backends", backendsSchema()},
                 {"cudaAvailable", {{"type", "boolean"}}}}}};
 }
 
@@ -144,8 +156,9 @@ CommandResult runListModels(const Json&, CommandContext& ctx) {
                       {"source", m.source},
                       {"howToGet", m.howToGet}});
   }
-  return CommandResult::ok(
-      {{"models", std::move(models)}, {"cudaAvailable", ctx.jobs.engine()->cudaAvailable()}});
+  return CommandResult::ok({{"models", std::move(models)},
+                            {"backends", backendsJson(*ctx.jobs.engine())},
+                            {"cudaAvailable", ctx.jobs.engine()->cudaAvailable()}});
 }
 
 Json healthOutputSchema() {
@@ -153,15 +166,19 @@ Json healthOutputSchema() {
       {"type", "object"},
       {"required", {"ok"}},
       {"properties", {{"ok", {{"type", "boolean"}}}, {"detail", {{"type", "string"}}}}}};
-  return Json{
-      {"type", "object"},
-      {"required", {"status", "checks"}},
-      {"properties",
-       {{"status", {{"type", "string"}, {"enum", {"ready", "not_ready"}}}},
-        {"checks",
-         {{"type", "object"},
-          {"properties",
-           {{"jobStore", check}, {"queue", check}, {"disk", check}, {"workers", check}}}}}}}};
+  return Json{{"type", "object"},
+              {"required", {"status", "checks"}},
+              {"properties",
+               {{"status", {{"type", "string"}, {"enum", {"ready", "not_ready"}}}},
+                {"backends", backendsSchema()},
+                {"checks",
+                 {{"type", "object"},
+                  {"properties",
+                   {{"jobStore", check},
+                    {"queue", check},
+                    {"disk", check},
+                    {"workers", check},
+                    {"backends", check}}}}}}}};
 }
 
 CommandResult runHealth(const Json&, CommandContext& ctx) {
@@ -186,8 +203,21 @@ CommandResult runHealth(const Json&, CommandContext& ctx) {
        {{"ok", true},
         {"detail", std::to_string(s.running) + " of " + std::to_string(cfg.workers) +
                        " render slots busy"}}}};
+  // Every stage has a usable backend (the built-in ones need no weights);
+  // the detail lists which.
+  Json backends = backendsJson(*jobs.engine());
+  std::string usable;
+  for (const auto& b : backends) {
+    if (!b["usable"].get<bool>()) continue;
+    usable += (usable.empty() ? "" : ", ") + b["role"].get<std::string>() + " " +
+              b["id"].get<std::string>();
+  }
+  Json allChecks = checks;
+  allChecks["backends"] = {{"ok", true}, {"detail", "usable: " + usable}};
   const bool ready = storeOk && queueOk && diskOk;
-  return CommandResult::ok({{"status", ready ? "ready" : "not_ready"}, {"checks", checks}},
+  return CommandResult::ok({{"status", ready ? "ready" : "not_ready"},
+                            {"backends", std::move(backends)},
+                            {"checks", std::move(allChecks)}},
                            ready ? 200 : 503);
 }
 

@@ -1,14 +1,17 @@
 // The studio's parts: settings from the schema, presets, persistence, error
 // words, text-to-speech, the model manager, themes.
+#include <QComboBox>
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QStandardItemModel>
 #include <QTreeWidget>
 
 #include "AudioRecorder.h"
+#include "Availability.h"
 #include "ErrorText.h"
 #include "ModelManagerDialog.h"
 #include "Presets.h"
@@ -181,6 +184,47 @@ class StudioParts : public QObject {
       QCOMPARE(tree->topLevelItem(i)->text(2).startsWith(QStringLiteral("Installed")),
                models[size_t(i)].available());
     }
+  }
+
+  // The studio shows the engine's backend table: the Model Manager lists its
+  // rows, and the settings' lipSync/enhancer choices are enabled exactly for
+  // the usable ones (not implemented and missing weights are told apart).
+  void modelManagerAndSettingsShowTheBackendTable() {
+    auto engine = studiotest::engine();
+    const auto backends = engine->backends();
+    QVERIFY(!backends.empty());
+    studio::ModelManagerDialog dialog(engine);
+    QCOMPARE(dialog.backendCount(), int(backends.size()));
+    auto* tree = dialog.findChild<QTreeWidget*>(QStringLiteral("backendTree"));
+    QVERIFY(tree);
+    QCOMPARE(tree->topLevelItemCount(), int(backends.size()));
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+      const auto& b = backends[size_t(i)];
+      const QTreeWidgetItem* item = tree->topLevelItem(i);
+      QCOMPARE(item->data(0, Qt::UserRole).toString(), QString::fromStdString(b.backend.id));
+      QCOMPARE(item->data(1, Qt::UserRole).toString(),
+               QString::fromLatin1(avatar::toString(b.backend.role)));
+      QCOMPARE(item->data(2, Qt::UserRole).toBool(), b.usable);
+      QCOMPARE(item->text(2) == QStringLiteral("Not in this build"), !b.backend.implemented);
+    }
+    studio::SettingsPanel panel;
+    const auto availability = studio::choiceAvailability(*engine);
+    panel.setAvailability(availability);
+    int checked = 0;
+    for (const auto& b : backends) {
+      if (b.backend.modelIds.empty() || b.backend.role == avatar::BackendRole::Motion) continue;
+      const QString field = QString::fromLatin1(avatar::backendRoleOption(b.backend.role));
+      auto* combo = panel.findChild<QComboBox*>(QStringLiteral("field_") + field);
+      QVERIFY2(combo, qPrintable(field));
+      const int row = combo->findData(QString::fromStdString(b.backend.id));
+      QVERIFY2(row >= 0, b.backend.id.c_str());
+      auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+      QCOMPARE(model->item(row)->isEnabled(), b.usable);
+      if (!b.backend.implemented)
+        QVERIFY(model->item(row)->text().contains(QStringLiteral("build")));
+      ++checked;
+    }
+    QVERIFY(checked >= 3);  // wav2lip, diff2lip, gfpgan
   }
 
   void faceOverlayDrawsBoxAndLandmarks() {

@@ -16,6 +16,7 @@
 #include "SettingsPanel.h"
 #include "StudioTestSupport.h"
 #include "WaveformView.h"
+#include "avatar/session.h"
 
 using studio::MainWindow;
 using studio::PreviewView;
@@ -58,6 +59,32 @@ class StudioPreview : public QObject {
     w.action(QStringLiteral("nextFrame"))->trigger();
     QVERIFY(studiotest::waitForSettledPreview(w));
     QCOMPARE(p->shownFrame(), 11);
+  }
+
+  // The waveform shows the visemes the engine animates (Session::visemes())
+  // and the overlay the face the engine chose (SessionInfo::face.index).
+  void waveformAndOverlayShowTheEnginesChoices() {
+    STUDIO_REQUIRE_INPUTS(photo, audio);
+    MainWindow w(studiotest::engine());
+    w.show();
+    QVERIFY(studiotest::loadInputs(w, photo, audio));
+    QVERIFY(studiotest::waitForSettledPreview(w));
+    auto* p = w.previewController();
+    avatar::RenderRequest r;
+    r.imagePath = photo.toStdString();
+    r.audioPath = audio.toStdString();
+    r.options.fps = p->info().fps;
+    std::unique_ptr<avatar::Session> session;
+    QVERIFY(avatar::Session::open(studiotest::engine(), r, &session));
+    const auto& engineTrack = session->visemes();
+    const auto& shown = w.waveformView()->visemes();
+    QVERIFY(!engineTrack.empty());
+    QCOMPARE(shown.size(), engineTrack.size());
+    for (size_t i = 0; i < shown.size(); ++i) {
+      QCOMPARE(shown[i].shape, engineTrack[i].shape);
+      QCOMPARE(shown[i].startSec, engineTrack[i].startSec);
+    }
+    QCOMPARE(w.previewView()->chosenFace(), session->info().face.index);
   }
 
   void frameContentFollowsThePlayhead() {

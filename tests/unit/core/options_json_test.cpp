@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -140,4 +142,46 @@ TEST(OptionsJson, SchemaListsEveryFieldWithDefaultsAndRequiredInputs) {
   }
   const auto options = nlohmann::json::parse(renderOptionsJsonSchema());
   EXPECT_FALSE(options["properties"].contains("avatarPath"));
+}
+
+// validateRenderOptions comes from the field table: what the C++ API accepts
+// is what the JSON parser accepts, and whatever it accepts serialises to JSON
+// the parser takes back.
+TEST(OptionsJson, CppValidationAcceptsExactlyWhatTheParserAccepts) {
+  struct Case {
+    const char* name;
+    void (*set)(RenderOptions&);
+  };
+  const Case bad[] = {
+      {"mouthGain", [](RenderOptions& o) { o.mouthGain = 100; }},
+      {"crf", [](RenderOptions& o) { o.crf = 99; }},
+      {"enhancerStrength", [](RenderOptions& o) { o.enhancerStrength = 7; }},
+      {"motionScale", [](RenderOptions& o) { o.motionScale = std::nan(""); }},
+      {"blinksPerMinute", [](RenderOptions& o) { o.blinksPerMinute = -1; }},
+      {"smoothingMs", [](RenderOptions& o) { o.smoothingMs = 501; }},
+      {"faceIndex", [](RenderOptions& o) { o.faceIndex = -2; }},
+      {"audioBitrateKbps", [](RenderOptions& o) { o.audioBitrateKbps = 8; }},
+      {"maxSidePx", [](RenderOptions& o) { o.maxSidePx = 10; }},
+      {"preset", [](RenderOptions& o) { o.preset = "warp"; }},
+      {"fps", [](RenderOptions& o) { o.fps = 0; }},
+  };
+  for (const Case& c : bad) {
+    RenderOptions o;
+    c.set(o);
+    const Status s = validateRenderOptions(o);
+    EXPECT_EQ(s.code(), ErrorCode::InvalidArgument) << c.name;
+    EXPECT_EQ(s.subject(), c.name) << s.message();
+  }
+  // Edges of every range are accepted, and their JSON parses back.
+  RenderOptions o;
+  o.mouthGain = 3;
+  o.crf = 51;
+  o.enhancerStrength = 0;
+  o.fps = 120;
+  o.seed = 4294967295u;
+  o.licence = LicencePolicy::Commercial;
+  ASSERT_TRUE(validateRenderOptions(o));
+  RenderOptions back;
+  ASSERT_TRUE(parseRenderOptions(renderOptionsToJson(o), &back));
+  EXPECT_EQ(renderOptionsToJson(back), renderOptionsToJson(o));
 }

@@ -1,6 +1,6 @@
 // Engine integration of the neural backends on synthetic inputs: Wav2Lip
 // preprocessing (crop, mel windows, BGR masked input), the renderer's paste
-// modes, GFPGAN alignment and paste-back, net loading and backend choice.
+// modes, GFPGAN alignment and paste-back, net loading (backend choice: tests/unit/pipeline).
 #include <cmath>
 #include <filesystem>
 
@@ -9,10 +9,9 @@
 #include "avatar/engine.h"
 #include "avatar_nets/runtime.h"
 #include "nets_test_util.h"
-#include "pipeline/backend_choice.h"
 #include "pipeline/gfpgan_enhancer.h"
 #include "pipeline/net_loading.h"
-#include "pipeline/wav2lip_renderer.h"
+#include "pipeline/wav2lip_stage.h"
 
 using namespace avatar;
 using namespace avatar::detail;
@@ -70,15 +69,39 @@ std::shared_ptr<const nets::Wav2LipNet> wav2lip() {
   return net;
 }
 
-Wav2LipInputs inputs(int frames) {
-  Wav2LipInputs in;
-  in.frame = syntheticFrame();
-  in.face = syntheticFace();
-  in.fps = 25;
-  in.frameCount = frames;
-  in.mel.frames = int(std::ceil(frames * 80 / 25.0)) + 16;
-  in.mel.values = randomVector(size_t(80 * in.mel.frames), 11, -4.f, 2.f);
-  return in;
+// What the Wav2Lip stage sees: a synthetic frame with its face, and a mel.
+MelSpectrogram randomMel(int frames) {
+  MelSpectrogram mel;
+  mel.frames = int(std::ceil(frames * 80 / 25.0)) + 16;
+  mel.values = randomVector(size_t(80 * mel.frames), 11, -4.f, 2.f);
+  return mel;
+}
+
+std::unique_ptr<Wav2LipStage> stage(int frames, const Wav2LipSettings& settings) {
+  std::unique_ptr<Wav2LipStage> st;
+  EXPECT_TRUE(Wav2LipStage::create(wav2lip(), randomMel(frames), 25, frames, settings, &st));
+  return st;
+}
+
+// Runs the stage on frames [first, first + n) of the synthetic frame.
+Status runStage(Wav2LipStage& st, int first, int n, std::vector<cv::Mat>* out,
+                FaceInfo face = syntheticFace()) {
+  std::vector<FrameContext> frames(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    frames[size_t(i)].index = first + i;
+    frames[size_t(i)].image = syntheticFrame();
+    frames[size_t(i)].face = face;
+  }
+  Status s = st.process(frames);
+  out->clear();
+  for (auto& f : frames) out->push_back(f.image);
+  return s;
+}
+
+cv::Mat renderOne(Wav2LipStage& st, int index) {
+  std::vector<cv::Mat> out;
+  EXPECT_TRUE(runStage(st, index, 1, &out));
+  return out[0];
 }
 
 }  // namespace
@@ -105,18 +128,16 @@ TEST(Wav2LipPreprocessing, FaceInputIsMaskedThenReferenceInBgrOverUnitRange) {
   EXPECT_FLOAT_EQ(in[5 * plane + bottom], 10 / 255.f);
 }
 
-TEST(Wav2LipRendererTest, HardPasteEqualsTheOfficialPipeline) {
+TEST(Wav2LipStageTest, HardPasteEqualsTheOfficialPipeline) {
   Wav2LipSettings settings;
   settings.paste = Wav2LipPaste::Hard;
   settings.batchSize = 4;
-  Wav2LipInputs in = inputs(6);
-  const cv::Mat base = in.frame.clone();
-  const auto mel = in.mel.values;
-  const int melFrames = in.mel.frames;
-  std::unique_ptr<Wav2LipRenderer> r;
-  ASSERT_TRUE(Wav2LipRenderer::create(wav2lip(), in, settings, &r));
-  cv::Mat frame;
-  ASSERT_TRUE(r->render(5, frame));
+  const cv::Mat base = syntheticFrame();
+  const MelSpectrogram melSpec = randomMel(6);
+  const auto mel = melSpec.values;
+  const int melFrames = melSpec.frames;
+  auto r = stage(6, settings);
+  const cv::Mat frame = renderOne(*r, 5);
   // Independent path: BGR crop, cv::resize, explicit masking, the net, uint8
   // truncation, resize back, paste.
   const cv::Rect crop(110, 60, 100, 130);
@@ -156,21 +177,19 @@ TEST(Wav2LipRendererTest, HardPasteEqualsTheOfficialPipeline) {
   EXPECT_LE(maxDiff, 1.0) << "renderer differs from the official preprocessing/paste";
 }
 
-TEST(Wav2LipRendererTest, FeatheredPasteChangesOnlyTheLowerFaceAndIsBatchIndependent) {
-  Wav2LipInputs in = inputs(9);
-  const cv::Mat base = in.frame.clone();
-  std::unique_ptr<Wav2LipRenderer> a, b;
+TEST(Wav2LipStageTest, FeatheredPasteChangesOnlyTheLowerFaceAndIsBatchIndependent) {
+  const cv::Mat base = syntheticFrame();
   Wav2LipSettings s4, s16;
   s4.batchSize = 4;
-  ASSERT_TRUE(Wav2LipRenderer::create(wav2lip(), in, s4, &a));
-  ASSERT_TRUE(Wav2LipRenderer::create(wav2lip(), in, s16, &b));
-  cv::Mat f7, f7again, g7, f0, diff;
-  ASSERT_TRUE(a->render(7, f7));
-  ASSERT_TRUE(a->render(0, f0));
-  ASSERT_TRUE(a->render(7, f7again));  // random access: same frame again
-  ASSERT_TRUE(b->render(7, g7));
+  auto a = stage(9, s4);
+  auto b = stage(9, s16);
+  std::vector<cv::Mat> batch;
+  ASSERT_TRUE(runStage(*b, 0, 9, &batch));  // one net call for 9 frames
+  const cv::Mat f7 = renderOne(*a, 7), f0 = renderOne(*a, 0), f7again = renderOne(*a, 7);
+  const cv::Mat g7 = batch[7];
+  cv::Mat diff;
   EXPECT_EQ(cv::norm(f7, f7again, cv::NORM_INF), 0);
-  EXPECT_LE(cv::norm(f7, g7, cv::NORM_INF), 1);  // batch of 4 vs 16
+  EXPECT_LE(cv::norm(f7, g7, cv::NORM_INF), 1);  // alone vs in a batch of 9
   EXPECT_GT(cv::norm(f7, f0, cv::NORM_INF), 0) << "different audio windows, same frame";
   cv::absdiff(f7, base, diff);
   cv::Mat changed;
@@ -185,20 +204,23 @@ TEST(Wav2LipRendererTest, FeatheredPasteChangesOnlyTheLowerFaceAndIsBatchIndepen
   EXPECT_GT(cv::countNonZero(changed(mouth)), 100) << "the mouth region was not redrawn";
 }
 
-TEST(Wav2LipRendererTest, BadSetupIsAClearError) {
-  std::unique_ptr<Wav2LipRenderer> r;
-  Wav2LipInputs noFace = inputs(3);
-  noFace.face.found = false;
-  EXPECT_EQ(Wav2LipRenderer::create(wav2lip(), noFace, {}, &r).code(), ErrorCode::NoFaceDetected);
-  Wav2LipInputs outside = inputs(3);
-  outside.face.box = {400.f, 10.f, 50.f, 50.f};
-  EXPECT_EQ(Wav2LipRenderer::create(wav2lip(), outside, {}, &r).code(), ErrorCode::NoFaceDetected);
-  Wav2LipInputs noMel = inputs(3);
-  noMel.mel.values.clear();
-  EXPECT_EQ(Wav2LipRenderer::create(wav2lip(), noMel, {}, &r).code(), ErrorCode::InvalidArgument);
-  ASSERT_TRUE(Wav2LipRenderer::create(wav2lip(), inputs(3), {}, &r));
-  cv::Mat f;
-  EXPECT_EQ(r->render(3, f).code(), ErrorCode::InvalidArgument);
+TEST(Wav2LipStageTest, BadSetupIsAClearError) {
+  std::unique_ptr<Wav2LipStage> r;
+  MelSpectrogram noMel = randomMel(3);
+  noMel.values.clear();
+  EXPECT_EQ(Wav2LipStage::create(wav2lip(), noMel, 25, 3, {}, &r).code(),
+            ErrorCode::InvalidArgument);
+  EXPECT_EQ(Wav2LipStage::create(wav2lip(), randomMel(3), 25, 0, {}, &r).code(),
+            ErrorCode::InvalidArgument);
+  auto st = stage(3, {});
+  std::vector<cv::Mat> out;
+  FaceInfo noFace = syntheticFace();
+  noFace.found = false;
+  EXPECT_EQ(runStage(*st, 0, 1, &out, noFace).code(), ErrorCode::NoFaceDetected);
+  FaceInfo outside = syntheticFace();
+  outside.box = {400.f, 10.f, 50.f, 50.f};
+  EXPECT_EQ(runStage(*st, 0, 1, &out, outside).code(), ErrorCode::NoFaceDetected);
+  EXPECT_EQ(runStage(*st, 3, 1, &out).code(), ErrorCode::InvalidArgument);
 }
 
 TEST(FaceMapping, PhotoPixelsMoveIntoTheOutputFrame) {
@@ -267,38 +289,4 @@ TEST(NetLoading, MissingAndInvalidWeightsMapToModelErrors) {
   ASSERT_TRUE(loadWav2LipNet(*engine, "wav2lip", randomWeights(nets::NetKind::Wav2Lip), {}, &a));
   ASSERT_TRUE(loadWav2LipNet(*engine, "wav2lip", randomWeights(nets::NetKind::Wav2Lip), {}, &b));
   EXPECT_EQ(a.get(), b.get()) << "a second session should share the loaded net";
-}
-
-TEST(BackendChoice, WeightsPresentPickWav2LipAndMissingOnesSayHowToGetThem) {
-  namespace fs = std::filesystem;
-  const fs::path dir = nets_test::scratchDir() / "models-with-wav2lip";
-  fs::create_directories(dir / "wav2lip");
-  fs::copy_file(randomWeights(nets::NetKind::Wav2Lip), dir / "wav2lip" / "wav2lip_gan.safetensors",
-                fs::copy_options::overwrite_existing);
-  const fs::path empty = nets_test::scratchDir() / "models-empty";
-  fs::create_directories(empty);
-  std::shared_ptr<const Engine> with, without;
-  EngineConfig c;
-  c.modelsDir = dir.string();
-  ASSERT_TRUE(Engine::create(c, &with));
-  c.modelsDir = empty.string();
-  ASSERT_TRUE(Engine::create(c, &without));
-  RenderOptions o;
-  o.qualityMode = QualityMode::RealTime;
-  BackendChoice choice;
-  ASSERT_TRUE(chooseBackends(*with, o, &choice));
-  EXPECT_EQ(choice.lipSync, "wav2lip");
-  ASSERT_TRUE(chooseBackends(*without, o, &choice));
-  EXPECT_EQ(choice.lipSync, "builtin");
-  ASSERT_FALSE(choice.notes.empty());
-  EXPECT_NE(choice.notes[0].find("wav2lip_gan.safetensors"), std::string::npos) << choice.notes[0];
-  o.lipSync = LipSyncBackend::Wav2Lip;
-  Status s = chooseBackends(*without, o, &choice);
-  EXPECT_EQ(s.code(), ErrorCode::ModelMissing);
-  EXPECT_NE(s.message().find("convert_checkpoint.py"), std::string::npos) << s.message();
-  o.qualityMode = QualityMode::HighQuality;
-  o.enhancer = Enhancer::Gfpgan;
-  s = chooseBackends(*with, o, &choice);
-  EXPECT_EQ(s.code(), ErrorCode::ModelMissing) << "gfpgan weights are absent";
-  EXPECT_NE(s.message().find("GFPGANv1.4.safetensors"), std::string::npos) << s.message();
 }

@@ -1,4 +1,4 @@
-#include "pipeline/wav2lip_renderer.h"
+#include "pipeline/wav2lip_stage.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,10 +14,17 @@ namespace {
 constexpr int kSize = nets::Wav2LipNet::kFaceSize;   // 96
 constexpr int kBands = nets::Wav2LipNet::kMelBands;  // 80
 constexpr int kSteps = nets::Wav2LipNet::kMelSteps;  // 16
-constexpr size_t kCachedBatches = 4;
 
 cv::Point2f toFrame(const PointF& p, const OutputGeometry& g) {
   return {float(p.x * g.scale + g.offset.x), float(p.y * g.scale + g.offset.y)};
+}
+
+bool samePoints(const std::vector<PointF>& a, const std::vector<PointF>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].x != b[i].x || a[i].y != b[i].y) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -94,61 +101,71 @@ cv::Mat wav2lipBlendMask(const cv::Rect& crop, const FaceInfo& face) {
   return mask;
 }
 
-Status Wav2LipRenderer::create(std::shared_ptr<const nets::Wav2LipNet> net, Wav2LipInputs in,
-                               const Wav2LipSettings& settings,
-                               std::unique_ptr<Wav2LipRenderer>* out) {
+Status Wav2LipStage::create(std::shared_ptr<const nets::Wav2LipNet> net, MelSpectrogram mel,
+                            double fps, int frameCount, const Wav2LipSettings& settings,
+                            std::unique_ptr<Wav2LipStage>* out) {
   if (!net) return Status::error(ErrorCode::Internal, "wav2lip", "no net given");
-  if (in.frame.empty() || in.frame.type() != CV_8UC3) {
-    return Status::error(ErrorCode::InvalidArgument, "frame", "expected an 8-bit RGB frame");
-  }
-  if (in.mel.frames < 1 || in.mel.bands != kBands ||
-      in.mel.values.size() != size_t(kBands) * size_t(in.mel.frames)) {
+  if (mel.frames < 1 || mel.bands != kBands ||
+      mel.values.size() != size_t(kBands) * size_t(mel.frames)) {
     return Status::error(
         ErrorCode::InvalidArgument, "mel",
-        "expected 80 x T values with T >= 1, got " + std::to_string(in.mel.values.size()));
+        "expected 80 x T values with T >= 1, got " + std::to_string(mel.values.size()));
   }
-  if (in.frameCount < 1 || !(in.fps > 0)) {
+  if (frameCount < 1 || !(fps > 0)) {
     return Status::error(ErrorCode::InvalidArgument, "frames",
                          "frame count and fps must be positive");
   }
-  if (!in.face.found) {
-    return Status::error(ErrorCode::NoFaceDetected, "photo", "Wav2Lip needs a face box");
-  }
-  std::unique_ptr<Wav2LipRenderer> r(new Wav2LipRenderer());
-  r->crop_ = wav2lipCrop(in.face.box, settings.padsTopBottomLeftRight, in.frame.size());
-  if (r->crop_.width < 8 || r->crop_.height < 8) {
-    return Status::error(ErrorCode::NoFaceDetected, "photo",
-                         "the face box lies outside the output frame (cropped away?)");
-  }
-  r->settings_ = settings;
-  r->settings_.batchSize = std::max(1, settings.batchSize);
-  r->faceInput_.resize(size_t(6) * kSize * kSize);
-  wav2lipFaceInput(in.frame(r->crop_), r->faceInput_.data());
-  if (settings.paste == Wav2LipPaste::Feathered) {
-    cv::Mat m = wav2lipBlendMask(r->crop_, in.face);
-    cv::merge(std::vector<cv::Mat>{m, m, m}, r->mask_);
-  }
-  r->net_ = std::move(net);
-  r->in_ = std::move(in);
-  *out = std::move(r);
+  std::unique_ptr<Wav2LipStage> st(new Wav2LipStage());
+  st->net_ = std::move(net);
+  st->mel_ = std::move(mel);
+  st->fps_ = fps;
+  st->frameCount_ = frameCount;
+  st->settings_ = settings;
+  st->settings_.batchSize = std::max(1, settings.batchSize);
+  *out = std::move(st);
   return Status::ok();
 }
 
-Status Wav2LipRenderer::predict(int first, int count) {
-  const int n = std::min(count, in_.frameCount - first);
+Status Wav2LipStage::process(std::vector<FrameContext>& frames) {
+  for (size_t first = 0; first < frames.size(); first += size_t(settings_.batchSize)) {
+    const int n = int(std::min(size_t(settings_.batchSize), frames.size() - first));
+    if (Status s = runBatch(frames.data() + first, n); !s) return s;
+  }
+  return Status::ok();
+}
+
+Status Wav2LipStage::runBatch(FrameContext* frames, int n) {
+  const size_t faceSize = size_t(6) * kSize * kSize;
   std::vector<float> mel(size_t(n) * kBands * kSteps);
-  std::vector<float> face(size_t(n) * faceInput_.size());
+  std::vector<float> face(size_t(n) * faceSize);
+  std::vector<cv::Rect> crops(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
-    copyMelWindow(in_.mel, first + i, in_.fps, mel.data() + size_t(i) * kBands * kSteps);
-    std::copy(faceInput_.begin(), faceInput_.end(),
-              face.begin() + long(size_t(i) * faceInput_.size()));
+    FrameContext& ctx = frames[i];
+    if (ctx.index < 0 || ctx.index >= frameCount_) {
+      return Status::error(
+          ErrorCode::InvalidArgument, "frame index",
+          std::to_string(ctx.index) + " is outside 0.." + std::to_string(frameCount_ - 1));
+    }
+    const cv::Mat& image = ctx.pixels();
+    if (image.empty() || image.type() != CV_8UC3) {
+      return Status::error(ErrorCode::Internal, "wav2lip", "expected an 8-bit RGB frame");
+    }
+    if (!ctx.face.found) {
+      return Status::error(ErrorCode::NoFaceDetected, "frame " + std::to_string(ctx.index),
+                           "Wav2Lip needs a face box");
+    }
+    crops[size_t(i)] = wav2lipCrop(ctx.face.box, settings_.padsTopBottomLeftRight, image.size());
+    if (crops[size_t(i)].width < 8 || crops[size_t(i)].height < 8) {
+      return Status::error(ErrorCode::NoFaceDetected, "frame " + std::to_string(ctx.index),
+                           "the face box lies outside the output frame (cropped away?)");
+    }
+    wav2lipFaceInput(image(crops[size_t(i)]), face.data() + size_t(i) * faceSize);
+    copyMelWindow(mel_, ctx.index, fps_, mel.data() + size_t(i) * kBands * kSteps);
   }
   std::vector<float> pred(size_t(n) * 3 * kSize * kSize);
   if (nets::NetStatus s = net_->run(n, mel.data(), face.data(), pred.data()); !s) {
     return toStatus(s);
   }
-  Batch batch;
-  batch.first = first;
   const size_t plane = size_t(kSize) * kSize;
   for (int i = 0; i < n; ++i) {
     const float* p = pred.data() + size_t(i) * 3 * plane;
@@ -160,16 +177,13 @@ Status Wav2LipRenderer::predict(int first, int count) {
         row[x] = {p[2 * plane + at] * 255.f, p[plane + at] * 255.f, p[at] * 255.f};  // BGR -> RGB
       }
     }
-    batch.predictions.push_back(rgb);
+    compose(rgb, crops[size_t(i)], frames[i]);
   }
-  cache_.push_front(std::move(batch));
-  if (cache_.size() > kCachedBatches) cache_.pop_back();
   return Status::ok();
 }
 
-void Wav2LipRenderer::compose(const cv::Mat& prediction, cv::Mat& out) const {
-  in_.frame.copyTo(out);
-  cv::Mat roi = out(crop_);
+void Wav2LipStage::compose(const cv::Mat& prediction, const cv::Rect& crop, FrameContext& ctx) {
+  cv::Mat roi = ctx.image(crop);
   if (settings_.paste == Wav2LipPaste::Hard) {
     // Official: uint8 truncation, bilinear resize, hard paste.
     cv::Mat p8(prediction.size(), CV_8UC3);
@@ -179,65 +193,51 @@ void Wav2LipRenderer::compose(const cv::Mat& prediction, cv::Mat& out) const {
         p8.at<cv::Vec3b>(y, x) = {uchar(v[0]), uchar(v[1]), uchar(v[2])};
       }
     }
-    cv::resize(p8, roi, crop_.size(), 0, 0, cv::INTER_LINEAR);
+    cv::resize(p8, roi, crop.size(), 0, 0, cv::INTER_LINEAR);
     return;
   }
+  // The mask follows the frame's own face; a head that did not move reuses it.
+  if (mask_.empty() || crop != maskCrop_ || !samePoints(ctx.face.landmarks68, maskLandmarks_)) {
+    cv::Mat m = wav2lipBlendMask(crop, ctx.face);
+    cv::merge(std::vector<cv::Mat>{m, m, m}, mask_);
+    maskCrop_ = crop;
+    maskLandmarks_ = ctx.face.landmarks68;
+  }
   cv::Mat pred, orig;
-  cv::resize(prediction, pred, crop_.size(), 0, 0, cv::INTER_LINEAR);
+  cv::resize(prediction, pred, crop.size(), 0, 0, cv::INTER_LINEAR);
   roi.convertTo(orig, CV_32FC3);
   // Colour matching: the upper half of the crop is redrawn from the reference
-  // and should match the photo; shift the prediction by the mean difference.
-  const cv::Rect upper(0, 0, crop_.width, std::max(1, crop_.height / 2));
+  // and should match the moved frame; shift the prediction by the mean difference.
+  const cv::Rect upper(0, 0, crop.width, std::max(1, crop.height / 2));
   const cv::Scalar shift = cv::mean(orig(upper)) - cv::mean(pred(upper));
   pred += shift;
   cv::Mat blended = orig + mask_.mul(pred - orig);
   blended.convertTo(roi, CV_8UC3);  // rounds and saturates
 }
 
-Status Wav2LipRenderer::render(int index, cv::Mat& out) {
-  if (index < 0 || index >= in_.frameCount) {
-    return Status::error(
-        ErrorCode::InvalidArgument, "frame index",
-        std::to_string(index) + " is outside 0.." + std::to_string(in_.frameCount - 1));
-  }
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const Batch& b : cache_) {
-      if (index >= b.first && index < b.first + int(b.predictions.size())) {
-        compose(b.predictions[size_t(index - b.first)], out);
-        lastIndex_ = index;
-        return Status::ok();
-      }
-    }
-    if (pass == 0) {
-      const bool sequential = index == 0 || index == lastIndex_ + 1;
-      if (Status s = predict(index, sequential ? settings_.batchSize : 1); !s) return s;
-    }
-  }
-  return Status::error(ErrorCode::Internal, "wav2lip", "prediction cache miss");
-}
-
-Status makeWav2LipRenderer(const Engine& engine, const RenderOptions& options,
-                           const cv::Mat& baseFrame, const FaceInfo& photoFace,
-                           const OutputGeometry& geometry, MelSpectrogram mel, int frameCount,
-                           std::unique_ptr<FrameRenderer>* out) {
+Status makeWav2LipStage(const StageSetup& setup, std::unique_ptr<Stage>* out) {
+  const Engine& engine = *setup.engine;
   std::string why;
   const std::string path = engine.impl().modelFile("wav2lip", 0, &why);
   if (path.empty())
     return Status::error(ErrorCode::ModelMissing, "wav2lip", "Wav2Lip weights: " + why);
-  const nets::NetOptions netOptions = netOptionsFor(engine, options.device);
+  const nets::NetOptions netOptions = netOptionsFor(engine, setup.options.device);
   std::shared_ptr<const nets::Wav2LipNet> net;
   if (Status s = loadWav2LipNet(engine, "wav2lip", path, netOptions, &net); !s) return s;
-  Wav2LipInputs in;
-  in.frame = baseFrame;
-  in.face = mapFaceToFrame(photoFace, geometry);
-  in.mel = std::move(mel);
-  in.fps = options.fps;
-  in.frameCount = frameCount;
+  if (!setup.face.found) {
+    return Status::error(ErrorCode::NoFaceDetected, "photo", "Wav2Lip needs a face box");
+  }
+  MelSpectrogram mel;
+  if (Status s = setup.mel(&mel); !s) return s;
   Wav2LipSettings settings;
   settings.batchSize = netOptions.cuda ? 64 : 16;
-  std::unique_ptr<Wav2LipRenderer> r;
-  if (Status s = Wav2LipRenderer::create(std::move(net), std::move(in), settings, &r); !s) return s;
-  *out = std::move(r);
+  std::unique_ptr<Wav2LipStage> st;
+  if (Status s = Wav2LipStage::create(std::move(net), std::move(mel), setup.options.fps,
+                                      setup.motion.frameCount, settings, &st);
+      !s) {
+    return s;
+  }
+  *out = std::move(st);
   return Status::ok();
 }
 

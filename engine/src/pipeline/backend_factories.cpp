@@ -1,0 +1,77 @@
+// The factory column of the backend table (backend_table.cpp): one entry per
+// implemented backend. A row without an entry is "not implemented".
+#include <utility>
+
+#include "motion/blinks.h"
+#include "motion/head_motion.h"
+#include "motion/lip_curves.h"
+#include "pipeline/builtin_stages.h"
+#include "pipeline/gfpgan_enhancer.h"
+#include "pipeline/wav2lip_stage.h"
+
+namespace avatar::detail {
+namespace {
+
+Status builtinWarp(const StageSetup& s, std::shared_ptr<const BuiltinWarp>* out) {
+  if (!s.face.found) {
+    return Status::error(ErrorCode::NoFaceDetected, "photo", "the built-in stages need a face");
+  }
+  return makeBuiltinWarp(s.baseFrame, s.face, out);
+}
+
+// The built-in motion and mouth share one warp (one resampling per frame);
+// the motion stage creates it, the mouth stage finds it in its setup.
+Status makeBuiltinMotion(const StageSetup& s, std::unique_ptr<Stage>* out) {
+  std::shared_ptr<const BuiltinWarp> warp = s.sharedWarp;
+  if (!warp) {
+    if (Status st = builtinWarp(s, &warp); !st) return st;
+  }
+  const MotionSettings ms = motionSettings(s.options);
+  *out = std::make_unique<BuiltinMotionStage>(warp, s.face, planHead(s.motion, ms),
+                                              planBlinks(s.motion, ms));
+  return Status::ok();
+}
+
+Status makeBuiltinMouth(const StageSetup& s, std::unique_ptr<Stage>* out) {
+  std::shared_ptr<const BuiltinWarp> warp = s.sharedWarp;
+  if (!warp) {
+    if (Status st = builtinWarp(s, &warp); !st) return st;
+  }
+  *out = std::make_unique<BuiltinMouthStage>(warp, planMouth(s.motion, motionSettings(s.options)));
+  return Status::ok();
+}
+
+struct FactoryRow {
+  BackendRole role;
+  const char* id;
+  StageFactory make;
+};
+
+constexpr FactoryRow kFactories[] = {
+    {BackendRole::Motion, "builtin", makeBuiltinMotion},
+    {BackendRole::Mouth, "builtin", makeBuiltinMouth},
+    {BackendRole::Mouth, "wav2lip", makeWav2LipStage},
+    {BackendRole::Enhance, "gfpgan", makeGfpganStage},
+};
+
+}  // namespace
+
+StageFactory stageFactory(BackendRole role, const std::string& id) {
+  for (const FactoryRow& f : kFactories) {
+    if (f.role == role && id == f.id) return f.make;
+  }
+  return nullptr;
+}
+
+MotionSettings motionSettings(const RenderOptions& o) {
+  MotionSettings ms;
+  ms.mouthGain = o.mouthGain;
+  ms.smoothingMs = o.smoothingMs;
+  ms.motionScale = o.motionScale;
+  ms.blinksPerMinute = o.blinksPerMinute;
+  ms.still = o.headMotion == HeadMotion::Still;
+  ms.seed = o.seed;
+  return ms;
+}
+
+}  // namespace avatar::detail

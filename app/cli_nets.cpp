@@ -12,8 +12,8 @@
 #include "avatar_nets/safetensors.h"
 #include "avatar_nets/weights.h"
 #include "cli_args.h"
-#include "cli_nets_diff2lip.h"
 #include "cli_nets.h"
+#include "cli_nets_diff2lip.h"
 #include "commands.h"
 #include "exit_codes.h"
 

@@ -19,7 +19,9 @@ int runWorker(int argc, char** argv) {
   p.add({"data-dir", "", true, "DIR",
          "The shared data directory (uploads, videos), as mounted on the API replicas."});
   p.add({"artifacts", "", true, "URL",
-         "Where finished videos go (default: the shared data directory)."});
+         "Where finished videos go: s3://bucket[/prefix] uploads them to S3-compatible "
+         "storage (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3; "
+         "docs/DEPLOY.md). Default: the shared data directory."});
   p.add({"lease-sec", "", true, "S",
          "A job whose worker stops renewing its lease is reclaimed after S s (default 30)."});
   p.add({"max-deliveries", "", true, "N",

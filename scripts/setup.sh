@@ -35,6 +35,8 @@ APT_PACKAGES=(
   xvfb
   # The scale-out queue (serve --queue, avatar-renderer worker) and its tests.
   redis-server libhiredis-dev
+  # worker --artifacts s3://... (libcurl SigV4 uploads); its test runs s3rver from npm.
+  libcurl4-openssl-dev
   # The container image test (tests/integration/container): a bookworm base
   # from mmdebstrap, imported with podman, built and run with buildah.
   buildah podman mmdebstrap

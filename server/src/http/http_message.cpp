@@ -60,6 +60,8 @@ QByteArray reasonPhrase(int status) {
       return "No Content";
     case 206:
       return "Partial Content";
+    case 302:
+      return "Found";
     case 400:
       return "Bad Request";
     case 401:

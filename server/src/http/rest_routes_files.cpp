@@ -1,10 +1,12 @@
 // GET /jobs/{jobId}/video (HTTP Range: 206/416), GET /openapi.json, GET /metrics.
+#include <QDateTime>
 #include <QFileInfo>
 
 #include "http/byte_range.h"
 #include "http/metrics.h"
 #include "http/rest_routes.h"
 #include "jobs/job_service.h"
+#include "queue/s3_store.h"
 
 namespace avatar::server {
 namespace {
@@ -48,6 +50,29 @@ HttpResponse videoResponse(const JobRecord& job, const HttpRequest& req) {
     default:
       return HttpResponse::error(ApiError::make(
           "JobNotFinished", job.id, std::string("the job is ") + jobStateName(job.state)));
+  }
+  // Rendered by `worker --artifacts s3://...`: a redirect to a presigned GET
+  // (valid 15 min) on the object store; Range requests go to the store.
+  const auto artifact = job.result.find("artifact");
+  if (artifact != job.result.end() && artifact->is_object() &&
+      artifact->value("store", "") == "s3") {
+    S3Store store;
+    std::string error;
+    store.bucket = artifact->value("bucket", "");
+    const std::string key = artifact->value("key", "");
+    if (store.bucket.empty() || key.empty() || !s3FromEnvironment(&store, &error)) {
+      return HttpResponse::error(ApiError::make(
+          "Internal", job.id,
+          "the video is in the S3 artifact store (s3://" + store.bucket + "/" + key +
+              ") but this API cannot sign for it: " + (error.empty() ? "no bucket/key" : error)));
+    }
+    const std::string url = s3PresignGet(store, key, 900, QDateTime::currentSecsSinceEpoch());
+    HttpResponse r;
+    r.status = 302;
+    r.contentType = "";
+    r.withHeader("Location", QByteArray::fromStdString(url))
+        .withHeader("Cache-Control", "no-store");
+    return r;
   }
   const QFileInfo info(QString::fromStdString(job.outputPath));
   if (!info.isFile()) {

@@ -373,8 +373,21 @@ void QueueWorker::conclude(const StreamEntry& entry, const std::string& id, int 
       warn("job " + id + " was taken over before its output was stored; dropped");
       return;
     }
-    QFile::remove(QString::fromStdString(finalPath));
-    if (!QFile::rename(temp, QString::fromStdString(finalPath))) {
+    if (store_) {
+      const std::string key = store_->keyFor(id);
+      std::string error;
+      if (!s3Upload(*store_, tempPath, key, o.sha256, 3, &error)) {
+        o.status = avatar::Status::error(avatar::ErrorCode::OutputNotWritable,
+                                         "s3://" + store_->bucket + "/" + key, error);
+        return conclude(entry, id, delivery, tempPath, std::move(o), false, false);
+      }
+      QFile::remove(temp);
+      if (!o.result.is_object()) o.result = Json::object();
+      o.result["artifact"] = {{"store", "s3"}, {"bucket", store_->bucket}, {"key", key}};
+    } else {
+      QFile::remove(QString::fromStdString(finalPath));
+    }
+    if (!store_ && !QFile::rename(temp, QString::fromStdString(finalPath))) {
       o.status = avatar::Status::error(avatar::ErrorCode::OutputNotWritable, finalPath,
                                        "cannot move the finished video into place");
       return conclude(entry, id, delivery, tempPath, std::move(o), false, false);

@@ -23,6 +23,7 @@
 #include "avatar_server/server.h"
 #include "queue/queue_keys.h"
 #include "queue/redis_client.h"
+#include "queue/s3_store.h"
 
 namespace avatar::server {
 
@@ -42,6 +43,9 @@ class QueueWorker {
   // Runs until *stop is set (SIGTERM); returns the process exit code.
   // A second signal (*hurry) releases the current job at once.
   int run(const std::atomic<bool>* stop, const std::atomic<bool>* hurry);
+  // Finished videos go to this object store (uploaded before the job is
+  // marked done) instead of the shared data directory.
+  void setArtifactStore(S3Store store) { store_ = std::move(store); }
 
  private:
   bool ready();
@@ -76,6 +80,7 @@ class QueueWorker {
   std::unique_ptr<RenderOutcome> outcome_;
   double progress_ = 0;
   std::string stage_;
+  std::optional<S3Store> store_;
 };
 
 }  // namespace avatar::server

@@ -5,12 +5,14 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 #include "avatar/log.h"
 #include "avatar_server/server.h"
 #include "core/service_setup.h"
 #include "queue/queue_worker.h"
 #include "queue/redis_client.h"
+#include "queue/s3_store.h"
 
 namespace avatar::server {
 namespace {
@@ -56,12 +58,13 @@ int runQueueWorker(const ServiceConfig& serviceConfig, const WorkerConfig& worke
                  worker.name.c_str());
     return kServerExitUsage;
   }
+  std::optional<S3Store> store;
   if (!worker.artifacts.empty()) {
-    std::fprintf(stderr,
-                 "avatar-renderer worker: --artifacts %s: only the shared data directory is "
-                 "supported in this build (leave --artifacts out)\n",
-                 worker.artifacts.c_str());
-    return kServerExitUsage;
+    store.emplace();
+    if (!parseS3Url(worker.artifacts, &*store, &error)) {
+      std::fprintf(stderr, "avatar-renderer worker: --artifacts %s\n", error.c_str());
+      return kServerExitUsage;
+    }
   }
   if (service.dataDir.empty()) service.dataDir = defaultDataDir("server");
   if (!QDir().mkpath(QString::fromStdString(service.dataDir + "/jobs"))) {
@@ -83,8 +86,10 @@ int runQueueWorker(const ServiceConfig& serviceConfig, const WorkerConfig& worke
   sigaction(SIGTERM, &sa, nullptr);
 
   QueueWorker loop(service, worker, engine);
-  std::fprintf(stderr, "avatar-renderer worker: %s ready (data: %s)\n", worker.name.c_str(),
-               service.dataDir.c_str());
+  if (store) loop.setArtifactStore(*store);
+  std::fprintf(stderr, "avatar-renderer worker: %s ready (data: %s, artifacts: %s)\n",
+               worker.name.c_str(), service.dataDir.c_str(),
+               store ? (store->endpoint + "/" + store->bucket).c_str() : "data directory");
   return loop.run(&gStop, &gHurry);
 }
 

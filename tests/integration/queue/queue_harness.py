@@ -77,8 +77,9 @@ class Redis:
 
 
 class Worker:
-    def __init__(self, base, redis, name, data_dir, *args):
+    def __init__(self, base, redis, name, data_dir, *args, env=None):
         self.name = name
+        self.env = dict(os.environ, **(env or {}))
         self.cmd = [BIN, "worker", "--redis", redis.url, "--name", name, "--data-dir", data_dir,
                     *args]
         self.log_path = os.path.join(base, f"worker-{name}-{time.time_ns()}.log")
@@ -86,7 +87,8 @@ class Worker:
 
     def start(self, timeout=60):
         self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=self.log)
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=self.log,
+                                     env=self.env)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if " ready (data: " in self.log_text():

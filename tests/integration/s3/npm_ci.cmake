@@ -1,0 +1,16 @@
+# Installs the pinned s3rver (npm ci) unless node_modules matches package-lock.json.
+set(stamp ${DIR}/node_modules/.lock-stamp)
+file(SHA256 ${DIR}/package-lock.json lock_sha)
+set(have "")
+if(EXISTS ${stamp})
+  file(READ ${stamp} have)
+endif()
+if(NOT have STREQUAL lock_sha)
+  message(STATUS "npm ci --no-audit --no-fund in ${DIR}")
+  execute_process(COMMAND ${NPM} ci --no-audit --no-fund WORKING_DIRECTORY ${DIR}
+                  RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "npm ci failed (${rc}): the S3 artifact tests need the npm registry once")
+  endif()
+  file(WRITE ${stamp} ${lock_sha})
+endif()

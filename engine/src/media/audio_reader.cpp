@@ -1,4 +1,5 @@
 #include "media/audio_reader.h"
+#include "media/ffmpeg_input.h"
 #include "media/ffmpeg_log.h"
 
 #include <algorithm>
@@ -14,18 +15,6 @@ extern "C" {
 
 namespace avatar::detail {
 namespace {
-
-std::string streamSummary(const AVFormatContext* fmt) {
-  std::string s;
-  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-    const AVCodecParameters* p = fmt->streams[i]->codecpar;
-    if (!s.empty()) s += ", ";
-    s += av_get_media_type_string(p->codec_type) ? av_get_media_type_string(p->codec_type) : "data";
-    s += " ";
-    s += avcodec_get_name(p->codec_id);
-  }
-  return s.empty() ? "none" : s;
-}
 
 std::string secondsText(double sec) {
   char buf[64];
@@ -57,38 +46,15 @@ Status AudioReader::open(const std::string& path, int outRate, int outChannels,
   installFfmpegLogBridge();
   path_ = path;
   maxDurationSec_ = maxDurationSec;
-  AVFormatContext* raw = nullptr;
-  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) {
-    return Status::error(
-        ErrorCode::UnsupportedMedia, path,
-        "not an audio or video file that can be decoded (" + avErrorText(err) + ")");
-  }
-  fmt_.reset(raw);
-  if (int err = avformat_find_stream_info(fmt_.get(), nullptr); err < 0) {
-    return Status::error(ErrorCode::UnsupportedMedia, path,
-                         "cannot read stream information (" + avErrorText(err) + ")");
-  }
-  const AVCodec* codec = nullptr;
-  stream_ = av_find_best_stream(fmt_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
-  if (stream_ == AVERROR_STREAM_NOT_FOUND) {
-    return Status::error(ErrorCode::NoAudioStream, path,
-                         "contains no audio stream (streams: " + streamSummary(fmt_.get()) + ")");
-  }
-  if (stream_ < 0 || !codec) {
-    return Status::error(ErrorCode::UnsupportedMedia, path, "no decoder for its audio stream");
-  }
+  DecoderInput input;
+  if (Status s = openDecoderInput(path, AVMEDIA_TYPE_AUDIO, "an audio or video file",
+                                  ErrorCode::NoAudioStream, 1, &input);
+      !s)
+    return s;
+  fmt_ = std::move(input.fmt);
+  dec_ = std::move(input.dec);
+  stream_ = input.stream;
   AVStream* st = fmt_->streams[stream_];
-  for (unsigned i = 0; i < fmt_->nb_streams; ++i) {
-    if (int(i) != stream_) fmt_->streams[i]->discard = AVDISCARD_ALL;
-  }
-  dec_.reset(avcodec_alloc_context3(codec));
-  if (!dec_ || avcodec_parameters_to_context(dec_.get(), st->codecpar) < 0) {
-    return Status::error(ErrorCode::OutOfMemory, path, "cannot allocate an audio decoder");
-  }
-  if (int err = avcodec_open2(dec_.get(), codec, nullptr); err < 0) {
-    return Status::error(ErrorCode::UnsupportedMedia, path,
-                         "cannot open the audio decoder (" + avErrorText(err) + ")");
-  }
   if (dec_->sample_rate <= 0 || dec_->ch_layout.nb_channels <= 0) {
     return Status::error(ErrorCode::UnsupportedMedia, path,
                          "audio stream has no valid sample rate or channel count");
@@ -107,7 +73,7 @@ Status AudioReader::open(const std::string& path, int outRate, int outChannels,
   }
   info_.sampleRate = dec_->sample_rate;
   info_.channels = dec_->ch_layout.nb_channels;
-  info_.codec = codec->name;
+  info_.codec = dec_->codec->name;
   info_.container = fmt_->iformat->name;
   if (st->duration != AV_NOPTS_VALUE) {
     info_.durationSec = double(st->duration) * av_q2d(st->time_base);

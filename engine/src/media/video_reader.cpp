@@ -6,6 +6,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "media/ffmpeg_input.h"
 #include "media/ffmpeg_log.h"
 
 extern "C" {
@@ -18,20 +19,6 @@ namespace {
 
 constexpr int kMaxDimension = 16384;
 constexpr int kMaxBadPackets = 1000;
-
-std::string streamSummary(const AVFormatContext* fmt) {
-  std::string s;
-  for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-    const AVCodecParameters* p = fmt->streams[i]->codecpar;
-    if (!s.empty()) s += ", ";
-    const char* type = av_get_media_type_string(p->codec_type);
-    s += type ? type : "data";
-    s += " ";
-    s += avcodec_get_name(p->codec_id);
-    if (fmt->streams[i]->disposition & AV_DISPOSITION_ATTACHED_PIC) s += " (cover art)";
-  }
-  return s.empty() ? "none" : s;
-}
 
 // Clockwise rotation that makes the picture upright, as the ffmpeg CLI applies it.
 int rotationOf(const AVStream* st) {
@@ -60,40 +47,15 @@ Status VideoReader::open(const std::string& path, const VideoReadOptions& option
   if (options.maxSide < 0) {
     return Status::error(ErrorCode::InvalidArgument, "maxSide", "must not be negative");
   }
-  AVFormatContext* raw = nullptr;
-  if (int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); err < 0) {
-    return Status::error(ErrorCode::UnsupportedMedia, path,
-                         "not a video file that can be decoded (" + avErrorText(err) + ")");
-  }
-  fmt_.reset(raw);
-  if (int err = avformat_find_stream_info(fmt_.get(), nullptr); err < 0) {
-    return Status::error(ErrorCode::UnsupportedMedia, path,
-                         "cannot read stream information (" + avErrorText(err) + ")");
-  }
-  const AVCodec* codec = nullptr;
-  stream_ = av_find_best_stream(fmt_.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-  if (stream_ >= 0 && (fmt_->streams[stream_]->disposition & AV_DISPOSITION_ATTACHED_PIC))
-    stream_ = AVERROR_STREAM_NOT_FOUND;
-  if (stream_ == AVERROR_STREAM_NOT_FOUND) {
-    return Status::error(ErrorCode::UnsupportedMedia, path,
-                         "contains no video stream (streams: " + streamSummary(fmt_.get()) + ")");
-  }
-  if (stream_ < 0 || !codec) {
-    return Status::error(ErrorCode::UnsupportedMedia, path, "no decoder for its video stream");
-  }
+  DecoderInput input;
+  if (Status s = openDecoderInput(path, AVMEDIA_TYPE_VIDEO, "a video file",
+                                  ErrorCode::UnsupportedMedia, 0, &input);
+      !s)
+    return s;
+  fmt_ = std::move(input.fmt);
+  dec_ = std::move(input.dec);
+  stream_ = input.stream;
   AVStream* st = fmt_->streams[stream_];
-  for (unsigned i = 0; i < fmt_->nb_streams; ++i) {
-    if (int(i) != stream_) fmt_->streams[i]->discard = AVDISCARD_ALL;
-  }
-  dec_.reset(avcodec_alloc_context3(codec));
-  if (!dec_ || avcodec_parameters_to_context(dec_.get(), st->codecpar) < 0) {
-    return Status::error(ErrorCode::OutOfMemory, path, "cannot allocate a video decoder");
-  }
-  dec_->thread_count = 0;  // FFmpeg picks
-  if (int err = avcodec_open2(dec_.get(), codec, nullptr); err < 0) {
-    return Status::error(ErrorCode::UnsupportedMedia, path,
-                         "cannot open the video decoder (" + avErrorText(err) + ")");
-  }
   const int w = dec_->width, h = dec_->height;
   if (w <= 0 || h <= 0 || w > kMaxDimension || h > kMaxDimension) {
     return Status::error(ErrorCode::UnsupportedMedia, path,
@@ -107,7 +69,7 @@ Status VideoReader::open(const std::string& path, const VideoReadOptions& option
   const bool sideways = info_.rotation == 90 || info_.rotation == 270;
   info_.width = sideways ? h : w;
   info_.height = sideways ? w : h;
-  info_.codec = codec->name;
+  info_.codec = dec_->codec->name;
   info_.container = fmt_->iformat->name;
   if (st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0)
     info_.fps = av_q2d(st->avg_frame_rate);

@@ -64,7 +64,8 @@ struct RenderOptions {
   ComputeDevice device = ComputeDevice::Auto;
   LicencePolicy licence = LicencePolicy::Any;
 
-  // Optional text of the speech; improves visemes where a recogniser exists.
+  // Optional text of the speech: visemeMethod english aligns its words to the
+  // audio (CMU dictionary); notes say whether it was used. At most 100000 bytes.
   std::string transcript;
 };
 

@@ -81,6 +81,10 @@ struct VisemeOptions {
   VisemeMethod method = VisemeMethod::Spectral;
   VoiceActivityOptions activity;  // silences become X with either method
   std::string phonemeModelDir;    // EnglishPhonemes: "" = pocketsphinx-en-us default
+  // Text of the speech. EnglishPhonemes aligns its words (CMU dictionary) to
+  // the audio instead of recognising free phones; Spectral does not use it
+  // (a note says so).
+  std::string transcript;
 };
 
 // Whether VisemeMethod::EnglishPhonemes works in this build and installation;
@@ -97,6 +101,7 @@ struct SpeechAnalysis {
   std::vector<float> envelope;  // per video frame, as computeLoudnessEnvelope
   VoiceActivity activity;
   VisemeTrack visemes;
+  std::vector<std::string> notes;  // how the transcript was used, or why not
 };
 
 Status analyzeSpeech(const AudioSamples& audio16k, double fps, const VisemeOptions& options,

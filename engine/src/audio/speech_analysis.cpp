@@ -40,6 +40,31 @@ Status checkFps(double fps) {
   return Status::ok();
 }
 
+// Phones of the speech: the transcript aligned to it when there is one and
+// it aligns, else the free phone loop.
+Status englishPhones(const AudioSamples& audio16k, const std::vector<TimeSpan>& speech,
+                     const VisemeOptions& options, std::vector<detail::PhoneSegment>* phones,
+                     std::vector<std::string>* notes) {
+  const float* samples = audio16k.samples.data();
+  const size_t count = audio16k.samples.size();
+  if (!detail::transcriptWords(options.transcript).empty()) {
+    detail::TranscriptAlignment alignment;
+    if (Status s = detail::alignEnglishTranscript(samples, count, speech, options.transcript,
+                                                  options.phonemeModelDir, &alignment);
+        !s) {
+      return s;
+    }
+    notes->insert(notes->end(), alignment.notes.begin(), alignment.notes.end());
+    if (alignment.aligned) {
+      notes->push_back("visemes: transcript aligned to the audio (" +
+                       std::to_string(alignment.words.size()) + " words)");
+      *phones = std::move(alignment.phones);
+      return Status::ok();
+    }
+  }
+  return detail::recognizeEnglishPhones(samples, count, speech, options.phonemeModelDir, phones);
+}
+
 }  // namespace
 
 Status analyzeSpeech(const AudioSamples& audio16k, double fps, const VisemeOptions& options,
@@ -65,14 +90,17 @@ Status analyzeSpeech(const AudioSamples& audio16k, double fps, const VisemeOptio
   std::vector<Viseme> frames = detail::classifyVisemeFrames(features, ref, speech, loudness);
   if (options.method == VisemeMethod::EnglishPhonemes) {
     std::vector<detail::PhoneSegment> phones;
-    if (Status s = detail::recognizeEnglishPhones(audio16k.samples.data(), audio16k.samples.size(),
-                                                  analysis->activity.speech,
-                                                  options.phonemeModelDir, &phones);
+    if (Status s =
+            englishPhones(audio16k, analysis->activity.speech, options, &phones, &analysis->notes);
         !s) {
       *analysis = SpeechAnalysis{};
       return s;
     }
     detail::applyPhones(phones, speech, &frames);
+  } else if (!detail::transcriptWords(options.transcript).empty()) {
+    analysis->notes.push_back(
+        "transcript not used: visemeMethod spectral does not read it (visemeMethod english "
+        "aligns it to the audio)");
   }
   analysis->visemes = detail::cuesFromFrames(frames, duration);
   return Status::ok();

@@ -25,13 +25,19 @@ std::function<Json(const RenderRequest&)> writer(Accessor<Member> get) {
   };
 }
 
+// `maxBytes` 0 = no limit of its own (the document's size limit still applies).
 FieldSpec stringField(std::string name, std::vector<std::string> aliases, FieldScope scope,
-                      std::string description, Accessor<std::string> get) {
-  FieldSpec f{std::move(name), std::move(aliases),
-              scope,           Json{{"type", "string"}, {"description", std::move(description)}},
-              nullptr,         writer(get)};
-  f.read = [get](const Json& v, const std::string& given, RenderRequest& req) {
+                      std::string description, Accessor<std::string> get, size_t maxBytes = 0) {
+  Json schema{{"type", "string"}, {"description", std::move(description)}};
+  if (maxBytes) schema["maxLength"] = maxBytes;
+  FieldSpec f{std::move(name), std::move(aliases), scope, std::move(schema), nullptr, writer(get)};
+  f.read = [get, maxBytes](const Json& v, const std::string& given, RenderRequest& req) {
     if (!v.is_string()) return typeError(given, "a string");
+    if (maxBytes && v.get_ref<const std::string&>().size() > maxBytes) {
+      return Status::error(ErrorCode::InvalidArgument, given,
+                           "at most " + std::to_string(maxBytes) + " bytes, got " +
+                               std::to_string(v.get_ref<const std::string&>().size()));
+    }
     get(req) = v.get<std::string>();
     return Status::ok();
   };
@@ -302,8 +308,11 @@ std::vector<FieldSpec> buildFields() {
       "any: every installed backend; commercial: only backends whose weights allow commercial "
       "use (auto falls back to the built-in ones and says why).",
       [](RenderRequest& r) -> LicencePolicy& { return r.options.licence; }));
-  f.push_back(stringField("transcript", {}, S::Options, "Optional text of the speech.",
-                          [](RenderRequest& r) -> std::string& { return r.options.transcript; }));
+  f.push_back(stringField(
+      "transcript", {}, S::Options,
+      "Optional text of the speech: with visemeMethod english its words are aligned to the audio "
+      "(CMU dictionary) instead of recognising free phones; notes say what was used.",
+      [](RenderRequest& r) -> std::string& { return r.options.transcript; }, 100000));
   return f;
 }
 

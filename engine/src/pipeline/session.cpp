@@ -99,6 +99,7 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   for (const auto& n : geometry.notes) info.notes.push_back(n);
   baseFrame = detail::composeFrame(detail::imageView(source), geometry, o.backgroundRgb);
   for (const auto& n : choice.notes) info.notes.push_back(n);
+  for (const auto& n : speech.notes) info.notes.push_back(n);
   info.motionBackend = choice.motion;
   info.lipSyncBackend = choice.mouth;
   info.enhancer = choice.enhancer;

@@ -22,12 +22,21 @@ Status Session::Impl::analyseFaceCached() {
 Status Session::Impl::analyseSpeechCached() {
   const int fps = request.options.fps;
   const VisemeMethod method = request.options.visemeMethod;
-  if (speechFps == fps && speechMethod == method) return Status::ok();
+  const bool fromFile = !request.visemeTrackPath.empty();
+  // A viseme file replaces the estimated visemes: the transcript has nothing to do.
+  const std::string& transcript = fromFile ? std::string() : request.options.transcript;
+  if (speechFps == fps && speechMethod == method && speechTranscript == transcript) {
+    return Status::ok();
+  }
   SpeechAnalysis analysis;
   VisemeOptions visemeOptions;
   visemeOptions.method = method;
+  visemeOptions.transcript = transcript;
   if (Status s = analyzeSpeech(audio, fps, visemeOptions, &analysis); !s) return s;
-  if (!request.visemeTrackPath.empty()) {
+  if (fromFile && !request.options.transcript.empty()) {
+    analysis.notes.push_back("transcript not used: the visemes come from the viseme file");
+  }
+  if (fromFile) {
     VisemeTrack track;
     if (Status s = loadVisemeTrack(request.visemeTrackPath, VisemeFormat::Auto,
                                    info.audioDurationSec, &track);
@@ -39,6 +48,7 @@ Status Session::Impl::analyseSpeechCached() {
   speech = std::move(analysis);
   speechFps = fps;
   speechMethod = method;
+  speechTranscript = transcript;
   return Status::ok();
 }
 

@@ -29,6 +29,7 @@ struct Session::Impl {
   SpeechAnalysis speech;  // envelope is per frame at speechFps
   int speechFps = 0;
   VisemeMethod speechMethod = VisemeMethod::Spectral;
+  std::string speechTranscript;  // the transcript `speech` was analysed with
   detail::MelSpectrogram mel;  // Wav2Lip's mel, computed on first use
   std::string stage;           // what runs now ("decode", "analyse", ...), for errors
 

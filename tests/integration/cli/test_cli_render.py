@@ -152,6 +152,50 @@ class Commands(TempDirTestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--no-such-flag", r.stderr)
 
+    def test_transcript_is_aligned_or_the_notes_say_why_not(self):
+        image = testdata("faces/happy.png") or demo_input("astronaut.png")
+        if not image:
+            self.skipTest("no face image: ../shared/testdata absent and no demo inputs")
+        if subprocess.run(["sh", "-c", "command -v espeak-ng"], capture_output=True).returncode:
+            self.skipTest("espeak-ng not installed")
+        speech = self.path("mom.wav")
+        tool("espeak-ng", "-v", "en-us", "-w", speech, "My mom bought a map")
+        out = self.path("t.mp4")
+        common = ["render", "-i", image, "-a", speech, "-o", out, "--size", "128x128",
+                  "--progress", "json", "--transcript", "My mom bought a map."]
+
+        def notes(extra):
+            r = run(common + extra)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return json_lines(r.stderr)[-1]["notes"]
+
+        english = notes(["--viseme-method", "english"])
+        if any("pocketsphinx" in n for n in english):
+            self.skipTest("English phoneme models absent: " + str(english))
+        self.assertIn("visemes: transcript aligned to the audio (5 words)", english)
+        spectral = notes([])
+        self.assertTrue(any("transcript not used: visemeMethod spectral" in n for n in spectral),
+                        spectral)
+        # The aligned visemes are not the free phone loop's.
+        exported = {}
+        for name, extra in (("aligned", []), ("free", ["--transcript", ""])):
+            track = self.path(name + ".json")
+            r = run(common + ["--viseme-method", "english", "--export-visemes", track] + extra)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(track) as f:
+                exported[name] = json.load(f)
+        self.assertNotEqual(exported["aligned"], exported["free"])
+        # A transcript over its limit is refused before any work, naming the field.
+        long_opts = self.path("long.json")
+        with open(long_opts, "w") as f:
+            json.dump({"transcript": "word " * 25000}, f)
+        os.remove(out)
+        r = run(common[:-2] + ["--options", long_opts])
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("transcript", r.stderr)
+        self.assertIn("at most 100000 bytes", r.stderr)
+        self.assertFalse(os.path.exists(out))
+
     def test_models_lists_files_and_licences(self):
         r = run(["models", "--json"])
         self.assertEqual(r.returncode, 0, r.stderr)

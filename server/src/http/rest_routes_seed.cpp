@@ -1,6 +1,7 @@
 // The seed service's routes that are not plain commands: GET /status/{jobId}
 // (state JSON, the MP4 when done, error JSON on failure), GET /avatars and
 // GET /health/live. POST /render-upload: rest_routes_upload.cpp.
+#include "avatar/backends.h"
 #include "avatar/engine.h"
 #include "avatar/version.h"
 #include "commands/command_table.h"
@@ -66,12 +67,20 @@ HttpResponse handleStatus(RestContext& ctx, const HttpRequest& req) {
 
 HttpResponse handleAvatars(RestContext& ctx) {
   const auto& engine = ctx.jobs->engine();
+  // Model files (the seed's "models" object) and the backend table as this
+  // installation sees it: which backend of each role can run, and why not.
   Json models = Json::object();
-  std::map<std::string, std::vector<std::string>> byRole;
   for (const auto& m : engine->models()) {
-    models[m.id] = {
-        {"name", m.name}, {"role", m.role}, {"available", m.available()}, {"licence", m.licence}};
-    if (m.available()) byRole[m.role].push_back(m.id);
+    models[m.id] = {{"name", m.name},
+                    {"role", m.role},
+                    {"available", m.available()},
+                    {"licence", m.licence},
+                    {"commercialUse", m.commercialUse}};
+  }
+  const auto backends = engine->backends();
+  std::map<std::string, std::vector<std::string>> byRole;
+  for (const auto& b : backends) {
+    if (b.usable) byRole[avatar::toString(b.backend.role)].push_back(b.backend.id);
   }
   const ServiceStats s = ctx.jobs->stats();
   const auto& cfg = ctx.jobs->config();
@@ -96,6 +105,7 @@ HttpResponse handleAvatars(RestContext& ctx) {
   const CommandResult health = runCommand(*findCommand("health"), Json::object(), cctx);
   return HttpResponse::json(200, {{"status", health.data.value("status", "not_ready")},
                                   {"models", models},
+                                  {"backends", Json::parse(avatar::backendsToJson(backends))},
                                   {"system", system},
                                   {"rendering_modes", modes}});
 }
@@ -136,14 +146,18 @@ void addSeedRoutes(RestContext* ctx, std::vector<Route>* routes) {
   avatars.operation = {
       {"operationId", "avatars"},
       {"summary", "Seed-compatible capabilities"},
-      {"description", "{status, models, system, rendering_modes}"},
+      {"description",
+       "{status, models, backends, system, rendering_modes}: model files with their licences, "
+       "the backend table as this installation sees it (as GET /models), and per role the "
+       "backends that can run (rendering_modes.high_quality.installedModels)."},
       {"tags", {"health"}},
       {"responses",
        {{"200",
          {{"description", "OK"},
           {"content",
-           jsonContent({{"type", "object"},
-                        {"required", {"status", "models", "system", "rendering_modes"}}})}}},
+           jsonContent(
+               {{"type", "object"},
+                {"required", {"status", "models", "backends", "system", "rendering_modes"}}})}}},
         {"401", errorResponses({401})["401"]}}}};
   avatars.handler = [ctx](const HttpRequest&) { return handleAvatars(*ctx); };
   routes->push_back(std::move(avatars));

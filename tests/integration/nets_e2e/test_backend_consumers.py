@@ -152,6 +152,18 @@ class BackendConsumers(TempDirTest):
         models = server.request("GET", "/models")
         self.assertEqual(models.status, 200, models)
         self.assertEqual(models.json()["backends"], cli)
+        # The seed-compatible listing reads the same table: its installed
+        # backends per role are exactly the usable ones.
+        avatars = server.request("GET", "/avatars")
+        self.assertEqual(avatars.status, 200, avatars)
+        self.assertEqual(avatars.json()["backends"], cli)
+        usable = {}
+        for b in cli:
+            if b["usable"]:
+                usable.setdefault(b["role"], []).append(b["id"])
+        self.assertEqual(
+            avatars.json()["rendering_modes"]["high_quality"]["installedModels"], usable)
+        self.assertIn("wav2lip", usable["mouth"])
 
         mcp = McpClient(self.env, os.path.join(self.tmp, "mcp-data"))
         try:

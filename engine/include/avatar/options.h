@@ -25,6 +25,9 @@ enum class ComputeDevice { Auto, Cpu, Cuda };
 // non-commercial choice is an error).
 enum class LicencePolicy { Any, Commercial };
 // How visemes are found when no viseme file is given.
+// How a neural mouth is pasted back: a feathered lower-face mask with colour
+// matching, or the official implementations' hard paste of the whole crop.
+enum class MouthPaste { Feathered, Hard };
 enum class VisemeMethod {
   Spectral,         // any language: rules over spectral features (default)
   EnglishPhonemes,  // English phoneme recognition (pocketsphinx), then phone -> shape
@@ -44,6 +47,11 @@ struct RenderOptions {
   int smoothingMs = 60;           // 0..500, coarticulation smoothing window
   VisemeMethod visemeMethod = VisemeMethod::Spectral;
   uint32_t seed = 0;  // same inputs + seed = identical frames
+
+  // Neural mouths (Wav2Lip, Diff2Lip).
+  MouthPaste mouthPaste = MouthPaste::Feathered;
+  int diffusionSteps = 25;  // Diff2Lip DDIM steps: 1..250 with an integer stride (10, 25, 50)
+  int diffusionBatch = 0;   // Diff2Lip frames per sampling call, 0 = auto (4 CPU, 32 CUDA)
 
   // Face selection: -1 = largest face, otherwise index in detection order
   // (left to right).
@@ -88,6 +96,7 @@ const char* toString(VideoEncoder v);
 const char* toString(ComputeDevice v);
 const char* toString(VisemeMethod v);
 const char* toString(LicencePolicy v);
+const char* toString(MouthPaste v);
 bool fromString(const std::string& s, QualityMode* out);
 bool fromString(const std::string& s, LipSyncBackend* out);
 bool fromString(const std::string& s, Enhancer* out);
@@ -97,5 +106,6 @@ bool fromString(const std::string& s, VideoEncoder* out);
 bool fromString(const std::string& s, ComputeDevice* out);
 bool fromString(const std::string& s, VisemeMethod* out);
 bool fromString(const std::string& s, LicencePolicy* out);
+bool fromString(const std::string& s, MouthPaste* out);
 
 }  // namespace avatar

@@ -9,6 +9,7 @@
 #ifdef AVATAR_HAVE_POCKETSPHINX
 #include <pocketsphinx.h>
 #include <sphinxbase/ckd_alloc.h>
+#include <sphinxbase/fsg_model.h>
 #endif
 
 namespace avatar::detail {
@@ -256,11 +257,19 @@ Status alignEnglishTranscript(const float* samples, size_t count,
     out->notes.push_back("transcript not used: none of its words is in the dictionary");
     return Status::ok();
   }
-  std::string grammar = "#JSGF V1.0;\ngrammar transcript;\npublic <speech> =";
-  for (const std::string& w : known) grammar += " " + w;
-  grammar += ";\n";
-  if (ps_set_jsgf_string(d.ps, "transcript", grammar.c_str()) != 0 ||
-      ps_set_search(d.ps, "transcript") != 0) {
+  // A linear grammar: state i --word i--> state i+1 (the search adds optional
+  // silences and fillers between words, and the dictionary's variants).
+  // Built directly, not through the JSGF parser (which leaks in 5prealpha).
+  fsg_model_t* fsg = fsg_model_init("transcript", ps_get_logmath(d.ps),
+                                    cmd_ln_float32_r(d.config, "-lw"), int32(known.size() + 1));
+  fsg->start_state = 0;
+  fsg->final_state = int32(known.size());
+  for (size_t i = 0; i < known.size(); ++i) {
+    fsg_model_trans_add(fsg, int32(i), int32(i + 1), 0, fsg_model_word_add(fsg, known[i].c_str()));
+  }
+  const bool grammarSet = ps_set_fsg(d.ps, "transcript", fsg) == 0;  // the search keeps a ref
+  fsg_model_free(fsg);
+  if (!grammarSet || ps_set_search(d.ps, "transcript") != 0) {
     return Status::error(ErrorCode::Internal, "pocketsphinx", "could not build the grammar");
   }
   const int frameRate = cmd_ln_int32_r(d.config, "-frate");

@@ -36,6 +36,7 @@ AVATAR_ENUM_NAMES(VisemeMethod, {VisemeMethod::Spectral, "spectral"},
                   {VisemeMethod::EnglishPhonemes, "english"})
 AVATAR_ENUM_NAMES(LicencePolicy, {LicencePolicy::Any, "any"},
                   {LicencePolicy::Commercial, "commercial"})
+AVATAR_ENUM_NAMES(MouthPaste, {MouthPaste::Feathered, "feathered"}, {MouthPaste::Hard, "hard"})
 
 #undef AVATAR_ENUM_NAMES
 

@@ -220,6 +220,19 @@ std::vector<FieldSpec> buildFields() {
   f.push_back(intField(
       "smoothingMs", "Coarticulation smoothing window in milliseconds.",
       [](RenderRequest& r) -> int& { return r.options.smoothingMs; }, 0, 500));
+  f.push_back(enumField<MouthPaste>(
+      "mouthPaste", {},
+      "Wav2Lip/Diff2Lip paste-back: feathered (lower-face mask, colour matched) or hard (the "
+      "official whole-crop paste).",
+      [](RenderRequest& r) -> MouthPaste& { return r.options.mouthPaste; }));
+  f.push_back(intField(
+      "diffusionSteps",
+      "Diff2Lip DDIM steps (10 for previews, 25 as the paper, 50); needs an integer stride of "
+      "1000.",
+      [](RenderRequest& r) -> int& { return r.options.diffusionSteps; }, 1, 250));
+  f.push_back(intField(
+      "diffusionBatch", "Diff2Lip frames per sampling call; 0 = auto (4 on the CPU, 32 on CUDA).",
+      [](RenderRequest& r) -> int& { return r.options.diffusionBatch; }, 0, 256));
   f.push_back(enumField<VisemeMethod>(
       "visemeMethod", {},
       "Visemes without a viseme file: spectral (any language) or english (phoneme recognition).",

@@ -6,6 +6,7 @@
 #include "motion/head_motion.h"
 #include "motion/lip_curves.h"
 #include "pipeline/builtin_stages.h"
+#include "pipeline/diff2lip_stage.h"
 #include "pipeline/gfpgan_enhancer.h"
 #include "pipeline/wav2lip_stage.h"
 
@@ -50,6 +51,7 @@ struct FactoryRow {
 constexpr FactoryRow kFactories[] = {
     {BackendRole::Motion, "builtin", makeBuiltinMotion},
     {BackendRole::Mouth, "builtin", makeBuiltinMouth},
+    {BackendRole::Mouth, "diff2lip", makeDiff2LipStage},
     {BackendRole::Mouth, "wav2lip", makeWav2LipStage},
     {BackendRole::Enhance, "gfpgan", makeGfpganStage},
 };

@@ -35,8 +35,9 @@ std::vector<BackendInfo> buildTable() {
   row("builtin", R::Motion, "Built-in head motion and blinks", {},
       {"headMotion", "motionScale", "blinksPerMinute", "seed"});
   // Mouth, in the order auto prefers them.
-  row("diff2lip", R::Mouth, "Diff2Lip (diffusion lip sync)", {"diff2lip"}, {});
-  row("wav2lip", R::Mouth, "Wav2Lip lip sync", {"wav2lip"}, {});
+  row("diff2lip", R::Mouth, "Diff2Lip (diffusion lip sync)", {"diff2lip"},
+      {"diffusionSteps", "diffusionBatch", "mouthPaste", "seed"});
+  row("wav2lip", R::Mouth, "Wav2Lip lip sync", {"wav2lip"}, {"mouthPaste"});
   row("builtin", R::Mouth, "Built-in lips, jaw and mouth interior", {},
       {"mouthGain", "smoothingMs", "visemeMethod", "visemeJson"});
   // Enhancement (optional: the enhancer option asks for it).

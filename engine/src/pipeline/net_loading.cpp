@@ -109,6 +109,12 @@ Status loadWav2LipNet(const Engine& engine, const std::string& modelId, const st
   return loadCached(engine, modelId, path, options, out);
 }
 
+Status loadDiff2LipNet(const Engine& engine, const std::string& modelId, const std::string& path,
+                       const nets::NetOptions& options,
+                       std::shared_ptr<const nets::Diff2LipNet>* out) {
+  return loadCached(engine, modelId, path, options, out);
+}
+
 Status loadGfpganNet(const Engine& engine, const std::string& modelId, const std::string& path,
                      const nets::NetOptions& options, std::shared_ptr<const nets::GfpganNet>* out) {
   return loadCached(engine, modelId, path, options, out);

@@ -9,6 +9,7 @@
 #include "avatar/engine.h"
 #include "avatar/options.h"
 #include "avatar/status.h"
+#include "avatar_nets/diff2lip.h"
 #include "avatar_nets/nets.h"
 
 namespace avatar::detail {
@@ -27,6 +28,9 @@ Status toStatus(const nets::NetStatus& s, const std::string& howToGet = "");
 Status loadWav2LipNet(const Engine& engine, const std::string& modelId, const std::string& path,
                       const nets::NetOptions& options,
                       std::shared_ptr<const nets::Wav2LipNet>* out);
+Status loadDiff2LipNet(const Engine& engine, const std::string& modelId, const std::string& path,
+                       const nets::NetOptions& options,
+                       std::shared_ptr<const nets::Diff2LipNet>* out);
 Status loadGfpganNet(const Engine& engine, const std::string& modelId, const std::string& path,
                      const nets::NetOptions& options, std::shared_ptr<const nets::GfpganNet>* out);
 

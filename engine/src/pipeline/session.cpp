@@ -100,6 +100,10 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   baseFrame = detail::composeFrame(detail::imageView(source), geometry, o.backgroundRgb);
   for (const auto& n : choice.notes) info.notes.push_back(n);
   for (const auto& n : speech.notes) info.notes.push_back(n);
+  if (choice.mouth == "diff2lip") {
+    info.notes.push_back("diff2lip: " + std::to_string(o.diffusionSteps) + " DDIM steps, seed " +
+                         std::to_string(o.seed));
+  }
   info.motionBackend = choice.motion;
   info.lipSyncBackend = choice.mouth;
   info.enhancer = choice.enhancer;

@@ -30,8 +30,8 @@ struct Session::Impl {
   int speechFps = 0;
   VisemeMethod speechMethod = VisemeMethod::Spectral;
   std::string speechTranscript;  // the transcript `speech` was analysed with
-  detail::MelSpectrogram mel;  // Wav2Lip's mel, computed on first use
-  std::string stage;           // what runs now ("decode", "analyse", ...), for errors
+  detail::MelSpectrogram mel;    // Wav2Lip's mel, computed on first use
+  std::string stage;             // what runs now ("decode", "analyse", ...), for errors
 
   // Decodes the inputs (stage "decode").
   Status decodeInputs(ProgressMerger& progress, const StopToken* stop);

@@ -231,6 +231,8 @@ Status makeWav2LipStage(const StageSetup& setup, std::unique_ptr<Stage>* out) {
   if (Status s = setup.mel(&mel); !s) return s;
   Wav2LipSettings settings;
   settings.batchSize = netOptions.cuda ? 64 : 16;
+  settings.paste =
+      setup.options.mouthPaste == MouthPaste::Hard ? Wav2LipPaste::Hard : Wav2LipPaste::Feathered;
   std::unique_ptr<Wav2LipStage> st;
   if (Status s = Wav2LipStage::create(std::move(net), std::move(mel), setup.options.fps,
                                       setup.motion.frameCount, settings, &st);

@@ -137,9 +137,10 @@ class BackendConsumers(TempDirTest):
         cli = json.loads(p.stdout)["backends"]
         by_key = {(b["role"], b["id"]): b for b in cli}
         self.assertTrue(by_key[("mouth", "wav2lip")]["usable"])
-        self.assertFalse(by_key[("mouth", "diff2lip")]["implemented"])
-        self.assertIn("not implemented", by_key[("mouth", "diff2lip")]["reason"])
+        self.assertTrue(by_key[("mouth", "diff2lip")]["implemented"])
+        self.assertIn("is missing", by_key[("mouth", "diff2lip")]["reason"])
         self.assertFalse(by_key[("motion", "fomm")]["implemented"])
+        self.assertIn("not implemented", by_key[("motion", "fomm")]["reason"])
         self.assertTrue(by_key[("mouth", "builtin")]["usable"])
         self.assertTrue(by_key[("enhance", "gfpgan")]["implemented"])
         self.assertFalse(by_key[("enhance", "gfpgan")]["usable"], "no GFPGAN file was written")

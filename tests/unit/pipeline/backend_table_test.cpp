@@ -76,7 +76,8 @@ TEST(BackendTable, DeclaresEveryStageAndNamesOnlyKnownOptionsAndModels) {
   ASSERT_NE(findBackend(BackendRole::Mouth, "builtin"), nullptr);
   const BackendInfo* d2l = findBackend(BackendRole::Mouth, "diff2lip");
   ASSERT_NE(d2l, nullptr);
-  EXPECT_FALSE(d2l->implemented);
+  EXPECT_TRUE(d2l->implemented);
+  EXPECT_TRUE(d2l->slow) << "auto picks diffusion only in high_quality mode";
   EXPECT_EQ(d2l->licence, "CC-BY-NC-4.0");
   EXPECT_FALSE(d2l->commercialUse);
   const BackendInfo* fomm = findBackend(BackendRole::Motion, "fomm");
@@ -139,21 +140,27 @@ TEST(BackendChoice, WeightsPresentPickWav2LipAndMissingOnesSayHowToGetThem) {
   EXPECT_NE(s.message().find("GFPGANv1.4.safetensors"), std::string::npos) << s.message();
 }
 
-TEST(BackendChoice, NotImplementedIsSaidBeforeAnyModelFileCheck) {
+TEST(BackendChoice, Diff2LipIsAMouthRowThatNeedsItsWeights) {
   auto none = engineWith("models-none", {});
   RenderOptions o;
   o.lipSync = LipSyncBackend::Diff2Lip;
   BackendChoice choice;
   Status s = chooseBackends(*none, request(o), &choice);
-  EXPECT_EQ(s.code(), ErrorCode::InvalidArgument);
-  EXPECT_EQ(s.subject(), "lipSync");
-  EXPECT_NE(s.detail().find("not implemented in this build"), std::string::npos) << s.message();
-  EXPECT_EQ(s.detail().find("safetensors"), std::string::npos) << "no download advice first";
-  // high_quality auto skips diff2lip with the same reason, in a note.
+  EXPECT_EQ(s.code(), ErrorCode::ModelMissing) << s.message();
+  EXPECT_NE(s.message().find("diff2lip.safetensors"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("convert_checkpoint.py"), std::string::npos) << s.message();
+  // high_quality auto skips a missing diff2lip with the reason, in a note;
+  // the licence policy excludes it before any file check.
   o.lipSync = LipSyncBackend::Auto;
   o.qualityMode = QualityMode::HighQuality;
   ASSERT_TRUE(chooseBackends(*none, request(o), &choice));
-  EXPECT_TRUE(hasNote(choice, "mouth diff2lip not used: not implemented")) << allNotes(choice);
+  EXPECT_TRUE(hasNote(choice, "mouth diff2lip not used")) << allNotes(choice);
+  EXPECT_EQ(choice.mouth, "builtin");
+  o.lipSync = LipSyncBackend::Diff2Lip;
+  o.licence = LicencePolicy::Commercial;
+  s = chooseBackends(*none, request(o), &choice);
+  EXPECT_FALSE(s.isOk());
+  EXPECT_NE(s.message().find("CC-BY-NC-4.0"), std::string::npos) << s.message();
 }
 
 TEST(BackendChoice, DriverVideoFailsNamingTheMissingMotionBackend) {

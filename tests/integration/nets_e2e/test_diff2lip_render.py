@@ -1,0 +1,131 @@
+"""End to end: `render --lip-sync diff2lip` with random Diff2Lip weights
+(natural motion, still mode, GFPGAN after it) gives a valid MP4 of the
+audio's duration, and only the lower face differs from the motion stage's
+frame (the same render with the built-in mouth at gain 0: head motion and
+blinks, the photo's own mouth). Bad input: a tiny face, an impossible step
+count, the licence policy.
+
+Diffusion on a CPU is slow (about 2 s per UNet call per frame here), so the
+clip is 0.4 s at 5 fps (2 frames) with 2 DDIM steps.
+"""
+
+import json
+import os
+import shutil
+import unittest
+
+from nets_fixtures import BIN, TempDirTest, require_binary, run
+from test_render_e2e import SIZE, frames_rgb, photo_and_speech, probe, region_mad
+
+FPS = 5
+STEPS = "2"
+
+
+def changed_band(a, b, threshold=12):
+    """(first, last) row of the middle 95% of the values that differ by more
+    than `threshold` between frames a and b (the encoder's scattered
+    one-off differences elsewhere fall outside it), or None."""
+    rows = []
+    for y in range(SIZE):
+        o = y * SIZE * 3
+        rows += [y] * sum(1 for i in range(o, o + SIZE * 3) if abs(a[i] - b[i]) > threshold)
+    if len(rows) < 100:
+        return None
+    return rows[len(rows) * 25 // 1000], rows[len(rows) * 975 // 1000]
+
+
+class Diff2LipRender(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        require_binary(self)
+        for tool in ("ffmpeg", "ffprobe"):
+            if not shutil.which(tool):
+                self.skipTest(f"{tool} not installed")
+        self.photo, speech = photo_and_speech()
+        if not self.photo:
+            self.skipTest("no test photo/speech: AVATAR_TESTDATA and demo/ are both absent")
+        self.audio = os.path.join(self.tmp, "speech.wav")
+        run(["ffmpeg", "-v", "error", "-y", "-i", speech, "-ss", "0.5", "-t", "0.4", "-ac", "1",
+             self.audio])
+        self.models = os.path.join(self.tmp, "models")
+        face_api = os.path.join(os.environ.get("AVATAR_MODELS_DIR", ""), "face-api")
+        os.makedirs(self.models)
+        if os.path.isdir(face_api):
+            os.symlink(face_api, os.path.join(self.models, "face-api"))
+        for net, path in (("diff2lip", "diff2lip/diff2lip.safetensors"),
+                          ("gfpgan", "gfpgan/GFPGANv1.4.safetensors")):
+            target = os.path.join(self.models, path)
+            os.makedirs(os.path.dirname(target))
+            run([BIN, "nets", "random-weights", "--net", net, "--out", target])
+
+    def render(self, out, *flags, size=SIZE, code=0):
+        p = run([BIN, "render", "--image", self.photo, "--audio", self.audio, "-o", out,
+                 "--models-dir", self.models, "--size", f"{size}x{size}", "--fps", str(FPS),
+                 "--progress", "json", *flags], check=False)
+        self.assertEqual(p.returncode, code, p.stderr[-3000:])
+        return p
+
+    def video(self, out):
+        info = probe(out)
+        self.assertIn("video", info["codec_type"])
+        self.assertIn("audio", info["codec_type"])
+        self.assertAlmostEqual(float(info["duration"][0]), 0.4, delta=1.0 / FPS + 0.1)
+        frames = frames_rgb(out)
+        self.assertGreaterEqual(len(frames), 2)
+        return frames
+
+    def success(self, p):
+        return json.loads(p.stderr.strip().splitlines()[-1])
+
+    def test_only_the_lower_face_changes_after_motion(self):
+        for mode in ("natural", "still"):
+            with self.subTest(head_motion=mode):
+                d2l, base = (os.path.join(self.tmp, f"{mode}-{n}.mp4") for n in ("d2l", "base"))
+                p = self.render(d2l, "--lip-sync", "diff2lip", "--diffusion-steps", STEPS,
+                                "--head-motion", mode, "--seed", "3")
+                self.assertIn(f"diff2lip: {STEPS} DDIM steps, seed 3", self.success(p)["notes"])
+                self.render(base, "--lip-sync", "builtin", "--mouth-gain", "0", "--head-motion",
+                            mode, "--seed", "3")
+                fd, fb = self.video(d2l), self.video(base)
+                for k in range(2):
+                    band = changed_band(fd[k], fb[k])
+                    self.assertIsNotNone(band, "diff2lip did not change the frame")
+                    # The change is a band of the lower face (nose to chin):
+                    # below the frame's top 30% and under a third of its height.
+                    print(f"[diff2lip] {mode} frame {k}: changed rows {band}")
+                    self.assertGreater(band[0], SIZE * 0.3, band)
+                    self.assertLess(band[1] - band[0], SIZE / 3, band)
+                    self.assertLess(region_mad(fd[k], fb[k], 0, 0, SIZE, int(SIZE * 0.3)), 1.0,
+                                    "pixels above the face changed")
+
+    def test_enhancer_after_diff2lip_and_determinism(self):
+        a, b, e = (os.path.join(self.tmp, n + ".mp4") for n in ("a", "b", "e"))
+        common = ("--lip-sync", "diff2lip", "--diffusion-steps", STEPS, "--head-motion", "still")
+        self.render(a, *common)
+        self.render(b, *common)
+        fa, fb = self.video(a), self.video(b)
+        self.assertEqual(fa, fb, "the same seed gives identical frames")
+        self.render(e, *common, "--enhancer", "gfpgan", "--enhancer-strength", "1")
+        fe = self.video(e)
+        centre = region_mad(fa[1], fe[1], SIZE // 3, SIZE // 3, 2 * SIZE // 3, 2 * SIZE // 3)
+        corner = region_mad(fa[1], fe[1], 0, 0, 12, 12)
+        self.assertGreater(centre, 5.0, "GFPGAN did not repaint the face after diff2lip")
+        self.assertLess(corner, 3.0, "GFPGAN changed pixels far from the face")
+
+    def test_bad_requests_fail_before_rendering(self):
+        out = os.path.join(self.tmp, "bad.mp4")
+        # A face below 64 px in the output frame.
+        p = self.render(out, "--lip-sync", "diff2lip", size=64, code=12)
+        self.assertIn("Diff2Lip needs at least 64 px", p.stderr)
+        # 240 steps: no integer stride of 1000 gives exactly 240 timesteps.
+        p = self.render(out, "--lip-sync", "diff2lip", "--diffusion-steps", "240", code=2)
+        self.assertIn("diffusionSteps", p.stderr)
+        # CC-BY-NC weights under the commercial policy: refused, naming the licence.
+        p = self.render(out, "--lip-sync", "diff2lip", "--licence", "commercial", code=2)
+        self.assertIn("CC-BY-NC-4.0", p.stderr)
+        self.assertFalse(os.path.exists(out))
+        self.assertEqual([n for n in os.listdir(self.tmp) if n.endswith(".part")], [])
+
+
+if __name__ == "__main__":
+    unittest.main()

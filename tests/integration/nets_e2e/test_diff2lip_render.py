@@ -34,6 +34,13 @@ def changed_band(a, b, threshold=12):
     return rows[len(rows) * 25 // 1000], rows[len(rows) * 975 // 1000]
 
 
+def frames_rgb_any(path):
+    """Decoded frames of a video of any size (count only)."""
+    p = run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+             "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path])
+    return range(int(p.stdout.strip()))
+
+
 class Diff2LipRender(TempDirTest):
     def setUp(self):
         super().setUp()
@@ -111,6 +118,25 @@ class Diff2LipRender(TempDirTest):
         corner = region_mad(fa[1], fe[1], 0, 0, 12, 12)
         self.assertGreater(centre, 5.0, "GFPGAN did not repaint the face after diff2lip")
         self.assertLess(corner, 3.0, "GFPGAN changed pixels far from the face")
+
+    def test_face_at_the_frame_edge_renders_or_fails_clearly(self):
+        # The photo cropped through the face: its box leaves the frame on the
+        # right. Diff2Lip works on the part inside (the crop is clamped), or
+        # the face is not found; never a crash or a partial file.
+        edge = os.path.join(self.tmp, "edge.png")
+        run(["ffmpeg", "-v", "error", "-y", "-i", self.photo, "-vf",
+             "crop=iw*0.56:ih*0.8:0:0", edge])
+        out = os.path.join(self.tmp, "edge.mp4")
+        p = run([BIN, "render", "--image", edge, "--audio", self.audio, "-o", out,
+                 "--models-dir", self.models, "--fps", str(FPS), "--lip-sync", "diff2lip",
+                 "--diffusion-steps", STEPS, "--progress", "json"], check=False)
+        self.assertIn(p.returncode, (0, 12), p.stderr[-2000:])
+        if p.returncode == 0:
+            self.assertGreaterEqual(len(frames_rgb_any(out)), 2)
+        else:
+            self.assertIn("face", p.stderr)
+            self.assertFalse(os.path.exists(out))
+        self.assertEqual([n for n in os.listdir(self.tmp) if n.endswith(".part")], [])
 
     def test_bad_requests_fail_before_rendering(self):
         out = os.path.join(self.tmp, "bad.mp4")

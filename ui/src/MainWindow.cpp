@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "DiffusionPreview.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -54,10 +55,12 @@ MainWindow::MainWindow(std::shared_ptr<const avatar::Engine> engine, QWidget* pa
   setAcceptDrops(true);
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
   preview_ = new PreviewController(engine_, this);
+  diffusion_ = new DiffusionPreview(engine_, this);
   clock_ = new PlaybackClock(this);
   queue_ = new RenderQueue(engine_, this);
   buildUi();
   connectPreview();
+  connectDiffusionPreview();
   connectRender();
   loadSettings();
   if (engine_) settings_->setAvailability(choiceAvailability(*engine_));
@@ -219,7 +222,7 @@ QWidget* MainWindow::buildSettingsDock() {
   connect(settings_, &SettingsPanel::optionsChanged, this, [this](const avatar::RenderOptions& o) {
     avatar::RenderOptions next = o;
     next.transcript = transcript_.toStdString();
-    preview_->setOptions(next);
+    sendOptionsToPreviews(next);
     if (!photo_.faces.empty()) {  // the face to animate may have changed
       previewView_->setFaces(photo_.faces, chosenFace(photo_.faces, o.faceIndex));
     }

@@ -29,12 +29,14 @@ class QListWidget;
 class QMenu;
 class QProgressBar;
 class QSlider;
+class QTimer;
 class QToolButton;
 
 namespace studio {
 
 class PlaybackClock;
 class PreviewController;
+class DiffusionPreview;
 class PreviewView;
 class RenderJob;
 class RenderQueue;
@@ -81,6 +83,7 @@ class MainWindow : public QMainWindow {
   SettingsPanel* settingsPanel() const { return settings_; }
   SpeechPanel* speechPanel() const { return speech_; }
   PreviewController* previewController() const { return preview_; }
+  DiffusionPreview* diffusionPreview() const { return diffusion_; }
   PlaybackClock* playbackClock() const { return clock_; }
   RenderQueue* renderQueue() const { return queue_; }
   RenderQueueWidget* renderQueueWidget() const { return queueWidget_; }
@@ -125,6 +128,10 @@ class MainWindow : public QMainWindow {
   // MainWindow_Preview.cpp
   void connectPreview();
   void reopenSession();
+  // New options for the live preview (the fast mouth where Diff2Lip would be
+  // chosen) and for the diffusion preview.
+  void sendOptionsToPreviews(const avatar::RenderOptions& o);
+  void connectDiffusionPreview();
   void onClockPosition(double seconds);
   void onSessionOpened(const avatar::SessionInfo& info);
   void onFrameReady(const QImage& frame, int index, double renderMs);
@@ -148,6 +155,10 @@ class MainWindow : public QMainWindow {
 
   std::shared_ptr<const avatar::Engine> engine_;
   PreviewController* preview_ = nullptr;
+  DiffusionPreview* diffusion_ = nullptr;  // Diff2Lip frames when the playhead rests
+  QTimer* restTimer_ = nullptr;
+  avatar::RenderOptions acceptedOptions_;  // the last options the preview accepted (in full)
+  avatar::RenderOptions sentOptions_;
   PlaybackClock* clock_ = nullptr;
   RenderQueue* queue_ = nullptr;
 

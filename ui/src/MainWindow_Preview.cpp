@@ -5,9 +5,11 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
 #include <cmath>
 
+#include "DiffusionPreview.h"
 #include "EngineTypes.h"
 #include "ErrorText.h"
 #include "Icons.h"
@@ -56,8 +58,10 @@ void MainWindow::connectPreview() {
   connect(preview_, &PreviewController::visemesChanged, this,
           [this](const avatar::VisemeTrack& v) { waveform_->setVisemes(v); });
   connect(preview_, &PreviewController::optionsRejected, this,
-          [this](const avatar::Status& s, const avatar::RenderOptions& kept) {
-            settings_->setOptions(kept);
+          [this](const avatar::Status& s, const avatar::RenderOptions&) {
+            // The kept options in full (the preview may run a faster mouth).
+            sentOptions_ = acceptedOptions_;
+            settings_->setOptions(acceptedOptions_);
             showError(s, tr("That setting cannot be used; the previous one is kept."));
           });
   connect(preview_, &PreviewController::frameReady, this, &MainWindow::onFrameReady);
@@ -94,7 +98,7 @@ avatar::RenderOptions MainWindow::options() const {
 void MainWindow::setOptions(const avatar::RenderOptions& options) {
   settings_->setOptions(options);
   transcript_ = QString::fromStdString(options.transcript);
-  preview_->setOptions(this->options());
+  sendOptionsToPreviews(this->options());
   if (!photo_.path.isEmpty()) showFaceResult();
 }
 
@@ -108,8 +112,70 @@ void MainWindow::reopenSession() {
   request.imagePath = toEnginePath(photoPath_);
   request.audioPath = toEnginePath(audioPath_);
   request.options = options();
+  diffusion_->open(request);
+  sentOptions_ = acceptedOptions_ = request.options;
+  request.options = diffusion_->fastOptions(request.options);
   preview_->requestFrame(frameAt(playheadSec_));
   preview_->open(request);
+}
+
+void MainWindow::sendOptionsToPreviews(const avatar::RenderOptions& o) {
+  if (!photoPath_.isEmpty() && !audioPath_.isEmpty()) {
+    avatar::RenderRequest request;
+    request.imagePath = toEnginePath(photoPath_);
+    request.audioPath = toEnginePath(audioPath_);
+    request.options = o;
+    diffusion_->open(request);
+  }
+  sentOptions_ = o;
+  preview_->setOptions(diffusion_->fastOptions(o));
+}
+
+void MainWindow::connectDiffusionPreview() {
+  restTimer_ = new QTimer(this);
+  restTimer_->setSingleShot(true);
+  restTimer_->setInterval(400);  // the playhead rests
+  connect(restTimer_, &QTimer::timeout, this, [this] {
+    if (diffusion_->active() && !clock_->isPlaying() && preview_->shownFrame() >= 0 &&
+        preview_->shownFrame() == preview_->requestedFrame()) {
+      diffusion_->requestFrame(preview_->shownFrame());
+    }
+  });
+  connect(diffusion_, &DiffusionPreview::decided, this, [this](bool active, const QString& why) {
+    if (active) {
+      statusBar()->showMessage(
+          tr("Diff2Lip (%1 steps): the preview shows the fast mouth while you scrub or play and "
+             "swaps in the diffusion frame when the playhead rests.")
+              .arg(diffusion_->steps()),
+          10000);
+      if (preview_->shownFrame() >= 0) restTimer_->start();
+      return;
+    }
+    // The engine chose another mouth (or cannot open it): preview what renders.
+    statusBar()->showMessage(tr("No diffusion preview: %1").arg(why), 8000);
+    preview_->setOptions(diffusion_->fastOptions(sentOptions_));
+  });
+  connect(diffusion_, &DiffusionPreview::frameStarted, this, [this](int index) {
+    previewView_->setBusyText(tr("Diff2Lip: rendering frame %1…").arg(index + 1));
+  });
+  connect(
+      diffusion_, &DiffusionPreview::frameReady, this,
+      [this](const QImage& frame, int index, double ms) {
+        previewView_->setBusyText({});
+        if (clock_->isPlaying() || index != preview_->shownFrame() ||
+            index != preview_->requestedFrame()) {
+          return;  // the playhead moved on: keep the fast frame
+        }
+        previewView_->setFrame(
+            frame, index, preview_->info().frameCount,
+            tr("Diff2Lip · %1 steps · %2 s").arg(diffusion_->steps()).arg(ms / 1000.0, 0, 'f', 1));
+      });
+  connect(diffusion_, &DiffusionPreview::frameFailed, this, [this](const avatar::Status& s, int) {
+    previewView_->setBusyText({});
+    showError(s, tr("The Diff2Lip preview frame failed."));
+  });
+  connect(preview_, &PreviewController::optionsApplied, this,
+          [this](const avatar::SessionInfo&) { acceptedOptions_ = sentOptions_; });
 }
 
 void MainWindow::showEngineFace(const avatar::SessionInfo& info) {
@@ -133,7 +199,11 @@ void MainWindow::onSessionOpened(const avatar::SessionInfo& info) {
 
 void MainWindow::onFrameReady(const QImage& frame, int index, double) {
   const int count = preview_->info().frameCount;
-  previewView_->setFrame(frame, index, count);
+  const bool diffusion = diffusion_->active();
+  previewView_->setFrame(
+      frame, index, count,
+      diffusion ? tr("fast mouth · Diff2Lip when the playhead rests") : QString());
+  if (diffusion && !clock_->isPlaying()) restTimer_->start();
 }
 
 int MainWindow::frameAt(double seconds) const {

@@ -40,8 +40,9 @@ void PreviewView::setFaces(const std::vector<avatar::FaceInfo>& faces, int chose
   update();
 }
 
-void PreviewView::setFrame(const QImage& frame, int index, int frameCount) {
+void PreviewView::setFrame(const QImage& frame, int index, int frameCount, const QString& source) {
   frame_ = frame;
+  frameSource_ = source;
   frameIndex_ = index;
   frameCount_ = frameCount;
   framePaintPending_ = true;
@@ -108,13 +109,13 @@ void PreviewView::paintEvent(QPaintEvent*) {
     p.restore();
     p.drawImage(target, image);
     if (original && overlayShown()) paintOverlay(p, target);
-    const QString chip = original
-                             ? tr("Original photo · %1 × %2").arg(image.width()).arg(image.height())
-                             : tr("Preview · frame %1 of %2 · %3 × %4")
-                                   .arg(frameIndex_ + 1)
-                                   .arg(frameCount_)
-                                   .arg(image.width())
-                                   .arg(image.height());
+    QString chip = original ? tr("Original photo · %1 × %2").arg(image.width()).arg(image.height())
+                            : tr("Preview · frame %1 of %2 · %3 × %4")
+                                  .arg(frameIndex_ + 1)
+                                  .arg(frameCount_)
+                                  .arg(image.width())
+                                  .arg(image.height());
+    if (!original && !frameSource_.isEmpty()) chip += QStringLiteral(" · ") + frameSource_;
     paintChip(p, chip, target.topLeft() + QPointF(10, 10));
   }
   if (!busyText_.isEmpty()) paintChip(p, busyText_, QPointF(width() - 24, 24));

@@ -23,7 +23,10 @@ class PreviewView : public QWidget {
   void setPhoto(const QImage& photo);
   void setFaces(const std::vector<avatar::FaceInfo>& faces, int chosen);
   int chosenFace() const { return chosen_; }
-  void setFrame(const QImage& frame, int index, int frameCount);
+  // `source` says where the frame comes from when that is not the plain
+  // preview ("Diff2Lip · 25 steps"); shown in the frame's chip.
+  void setFrame(const QImage& frame, int index, int frameCount, const QString& source = {});
+  const QString& frameSource() const { return frameSource_; }
   void clearFrame();
   // true: the photo as loaded (with the face overlay); false: the rendered frame.
   void setShowOriginal(bool original);
@@ -61,6 +64,7 @@ class PreviewView : public QWidget {
   QImage photo_;
   QImage frame_;
   int frameIndex_ = -1;
+  QString frameSource_;
   int frameCount_ = 0;
   bool framePaintPending_ = false;
   bool overlayPaintPending_ = false;

@@ -110,6 +110,10 @@ void RenderJobRow::refresh() {
       text = QStringLiteral("%1 · %2%")
                  .arg(RenderJob::stageLabel(job_->stage()))
                  .arg(int(job_->progress() * 100));
+      const avatar::RenderOptions& o = job_->request().options;
+      if (o.lipSync == avatar::LipSyncBackend::Diff2Lip) {  // diffusion: say how much work
+        text += tr(" · Diff2Lip %1 steps a frame").arg(o.diffusionSteps);
+      }
       const double eta = job_->etaSec();
       if (eta >= 0) text += tr(" · %1 left").arg(formatDuration(eta));
       break;

@@ -5,16 +5,20 @@ frame (the same render with the built-in mouth at gain 0: head motion and
 blinks, the photo's own mouth). Bad input: a tiny face, an impossible step
 count, the licence policy.
 
-Diffusion on a CPU is slow (about 2 s per UNet call per frame here), so the
+Diff2Lip's weights are converted from an official-layout checkpoint of random
+weights when a Python with PyTorch is there (the real path), else written by
+the net itself. Diffusion on a CPU is slow (about 2 s per UNet call per frame here), so the
 clip is 0.4 s at 5 fps (2 frames) with 2 DDIM steps.
 """
 
 import json
 import os
 import shutil
+import tempfile
 import unittest
 
-from nets_fixtures import BIN, TempDirTest, require_binary, run
+from nets_fixtures import (BIN, TORCH_PYTHON, TempDirTest, convert, make_checkpoint,
+                           require_binary, run)
 from test_render_e2e import SIZE, frames_rgb, photo_and_speech, probe, region_mad
 
 FPS = 5
@@ -42,6 +46,7 @@ def frames_rgb_any(path):
 
 
 class Diff2LipRender(TempDirTest):
+    models = None  # made once for the class
     def setUp(self):
         super().setUp()
         require_binary(self)
@@ -54,16 +59,35 @@ class Diff2LipRender(TempDirTest):
         self.audio = os.path.join(self.tmp, "speech.wav")
         run(["ffmpeg", "-v", "error", "-y", "-i", speech, "-ss", "0.5", "-t", "0.4", "-ac", "1",
              self.audio])
-        self.models = os.path.join(self.tmp, "models")
+        if Diff2LipRender.models is None:
+            Diff2LipRender.models = self.make_models()
+        self.models = Diff2LipRender.models
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.models:
+            shutil.rmtree(cls.models, ignore_errors=True)
+
+    def make_models(self):
+        """face-api, Diff2Lip converted from an official-layout checkpoint
+        (random weights; written by the net itself without a PyTorch Python)
+        and random GFPGAN weights, once for the class (about 500 MB)."""
+        base = os.environ.get("AVATAR_TEST_TMP") or tempfile.gettempdir()
+        models = os.path.join(base, "diff2lip-render-%d" % os.getpid())
+        shutil.rmtree(models, ignore_errors=True)
+        os.makedirs(os.path.join(models, "diff2lip"))
+        os.makedirs(os.path.join(models, "gfpgan"))
         face_api = os.path.join(os.environ.get("AVATAR_MODELS_DIR", ""), "face-api")
-        os.makedirs(self.models)
         if os.path.isdir(face_api):
-            os.symlink(face_api, os.path.join(self.models, "face-api"))
-        for net, path in (("diff2lip", "diff2lip/diff2lip.safetensors"),
-                          ("gfpgan", "gfpgan/GFPGANv1.4.safetensors")):
-            target = os.path.join(self.models, path)
-            os.makedirs(os.path.dirname(target))
-            run([BIN, "nets", "random-weights", "--net", net, "--out", target])
+            os.symlink(face_api, os.path.join(models, "face-api"))
+        target = os.path.join(models, "diff2lip", "diff2lip.safetensors")
+        if TORCH_PYTHON:
+            convert("diff2lip", make_checkpoint(self.tmp, "diff2lip", "plain", "zip"), target)
+        else:
+            run([BIN, "nets", "random-weights", "--net", "diff2lip", "--out", target])
+        run([BIN, "nets", "random-weights", "--net", "gfpgan", "--out",
+             os.path.join(models, "gfpgan", "GFPGANv1.4.safetensors")])
+        return models
 
     def render(self, out, *flags, size=SIZE, code=0):
         p = run([BIN, "render", "--image", self.photo, "--audio", self.audio, "-o", out,

@@ -65,6 +65,25 @@ StageFactory stageFactory(BackendRole role, const std::string& id) {
   return nullptr;
 }
 
+Status checkMelTiming(const MelSpectrogram& mel, double fps, int frameCount) {
+  if (mel.frames < 1 || mel.bands != 80 || mel.values.size() != size_t(80) * size_t(mel.frames)) {
+    return Status::error(
+        ErrorCode::InvalidArgument, "mel",
+        "expected 80 x T values with T >= 1, got " + std::to_string(mel.values.size()));
+  }
+  if (frameCount < 1 || !(fps > 0)) {
+    return Status::error(ErrorCode::InvalidArgument, "frames",
+                         "frame count and fps must be positive");
+  }
+  return Status::ok();
+}
+
+Status checkFrameIndex(int index, int frameCount) {
+  if (index >= 0 && index < frameCount) return Status::ok();
+  return Status::error(ErrorCode::InvalidArgument, "frame index",
+                       std::to_string(index) + " is outside 0.." + std::to_string(frameCount - 1));
+}
+
 MotionSettings motionSettings(const RenderOptions& o) {
   MotionSettings ms;
   ms.mouthGain = o.mouthGain;

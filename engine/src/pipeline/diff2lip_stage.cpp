@@ -48,12 +48,6 @@ cv::Mat sampleImage(const float* sample) {
   return img;
 }
 
-Status checkIndex(int index, int frameCount) {
-  if (index >= 0 && index < frameCount) return Status::ok();
-  return Status::error(ErrorCode::InvalidArgument, "frame index",
-                       std::to_string(index) + " is outside 0.." + std::to_string(frameCount - 1));
-}
-
 }  // namespace
 
 Status Diff2LipStage::create(std::shared_ptr<const nets::Diff2LipNet> net, MelSpectrogram mel,
@@ -61,14 +55,7 @@ Status Diff2LipStage::create(std::shared_ptr<const nets::Diff2LipNet> net, MelSp
                              const FaceInfo& photoFace, const Diff2LipSettings& settings,
                              std::unique_ptr<Diff2LipStage>* out) {
   if (!net) return Status::error(ErrorCode::Internal, "diff2lip", "no net given");
-  if (mel.frames < 1 || mel.bands != nets::Diff2LipNet::kMelBands ||
-      mel.values.size() != size_t(mel.bands) * size_t(mel.frames)) {
-    return Status::error(ErrorCode::InvalidArgument, "mel", "expected 80 x T values with T >= 1");
-  }
-  if (frameCount < 1 || !(fps > 0)) {
-    return Status::error(ErrorCode::InvalidArgument, "frames",
-                         "frame count and fps must be positive");
-  }
+  if (Status s = checkMelTiming(mel, fps, frameCount); !s) return s;
   nets::DdimSchedule schedule;
   if (nets::NetStatus s = nets::ddimSchedule(settings.steps, &schedule); !s) {
     return Status::error(ErrorCode::InvalidArgument, "diffusionSteps", s.detail());
@@ -117,7 +104,7 @@ Status Diff2LipStage::runBatch(FrameContext* frames, int n) {
   std::vector<cv::Rect> crops(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     FrameContext& ctx = frames[i];
-    if (Status s = checkIndex(ctx.index, frameCount_); !s) return s;
+    if (Status s = checkFrameIndex(ctx.index, frameCount_); !s) return s;
     const cv::Mat& image = ctx.pixels();
     if (image.empty() || image.type() != CV_8UC3) {
       return Status::error(ErrorCode::Internal, "diff2lip", "expected an 8-bit RGB frame");

@@ -51,6 +51,13 @@ using StageFactory = Status (*)(const StageSetup& setup, std::unique_ptr<Stage>*
 // The factory of a table row; nullptr when this build does not implement it.
 StageFactory stageFactory(BackendRole role, const std::string& id);
 
+// What the audio-driven neural mouths (Wav2Lip, Diff2Lip) check when they are
+// built and per frame: an 80-band mel of at least one column, a positive fps
+// and frame count (InvalidArgument naming "mel" or "frames"); a frame index
+// inside 0..frameCount-1 (InvalidArgument naming "frame index").
+Status checkMelTiming(const MelSpectrogram& mel, double fps, int frameCount);
+Status checkFrameIndex(int index, int frameCount);
+
 // Motion settings from the options (the built-in motion and mouth).
 MotionSettings motionSettings(const RenderOptions& o);
 

@@ -105,16 +105,7 @@ Status Wav2LipStage::create(std::shared_ptr<const nets::Wav2LipNet> net, MelSpec
                             double fps, int frameCount, const Wav2LipSettings& settings,
                             std::unique_ptr<Wav2LipStage>* out) {
   if (!net) return Status::error(ErrorCode::Internal, "wav2lip", "no net given");
-  if (mel.frames < 1 || mel.bands != kBands ||
-      mel.values.size() != size_t(kBands) * size_t(mel.frames)) {
-    return Status::error(
-        ErrorCode::InvalidArgument, "mel",
-        "expected 80 x T values with T >= 1, got " + std::to_string(mel.values.size()));
-  }
-  if (frameCount < 1 || !(fps > 0)) {
-    return Status::error(ErrorCode::InvalidArgument, "frames",
-                         "frame count and fps must be positive");
-  }
+  if (Status s = checkMelTiming(mel, fps, frameCount); !s) return s;
   std::unique_ptr<Wav2LipStage> st(new Wav2LipStage());
   st->net_ = std::move(net);
   st->mel_ = std::move(mel);
@@ -141,11 +132,7 @@ Status Wav2LipStage::runBatch(FrameContext* frames, int n) {
   std::vector<cv::Rect> crops(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     FrameContext& ctx = frames[i];
-    if (ctx.index < 0 || ctx.index >= frameCount_) {
-      return Status::error(
-          ErrorCode::InvalidArgument, "frame index",
-          std::to_string(ctx.index) + " is outside 0.." + std::to_string(frameCount_ - 1));
-    }
+    if (Status s = checkFrameIndex(ctx.index, frameCount_); !s) return s;
     const cv::Mat& image = ctx.pixels();
     if (image.empty() || image.type() != CV_8UC3) {
       return Status::error(ErrorCode::Internal, "wav2lip", "expected an 8-bit RGB frame");

@@ -18,9 +18,9 @@ import subprocess
 import tempfile
 import unittest
 
-from nets_fixtures import (BIN, TORCH_PYTHON, TempDirTest, convert, make_checkpoint,
-                           require_binary, run)
-from test_render_e2e import SIZE, frames_rgb, photo_and_speech, probe, region_mad
+from nets_fixtures import BIN, TORCH_PYTHON, TempDirTest, convert, make_checkpoint, run
+from test_render_e2e import (SIZE, frames_rgb, photo_and_speech, probe, region_mad,
+                             require_render_inputs)
 
 FPS = 5
 STEPS = "2"
@@ -48,15 +48,10 @@ def frames_rgb_any(path):
 
 class Diff2LipRender(TempDirTest):
     models = None  # made once for the class
+
     def setUp(self):
         super().setUp()
-        require_binary(self)
-        for tool in ("ffmpeg", "ffprobe"):
-            if not shutil.which(tool):
-                self.skipTest(f"{tool} not installed")
-        self.photo, speech = photo_and_speech()
-        if not self.photo:
-            self.skipTest("no test photo/speech: AVATAR_TESTDATA and demo/ are both absent")
+        self.photo, speech = require_render_inputs(self)
         self.audio = os.path.join(self.tmp, "speech.wav")
         run(["ffmpeg", "-v", "error", "-y", "-i", speech, "-ss", "0.5", "-t", "0.4", "-ac", "1",
              self.audio])

@@ -30,6 +30,19 @@ def photo_and_speech():
     return None, None
 
 
+def require_render_inputs(test):
+    """Skips `test` without the binary, ffmpeg/ffprobe or a photo and speech;
+    else returns (photo, speech)."""
+    require_binary(test)
+    for tool in ("ffmpeg", "ffprobe"):
+        if not shutil.which(tool):
+            test.skipTest(f"{tool} not installed")
+    photo, speech = photo_and_speech()
+    if not photo:
+        test.skipTest("no test photo/speech: AVATAR_TESTDATA and demo/ are both absent")
+    return photo, speech
+
+
 def probe(path):
     p = run(["ffprobe", "-v", "error", "-show_entries",
              "stream=codec_type,codec_name,width,height,nb_frames:format=duration",
@@ -68,13 +81,7 @@ def region_mad(a, b, x0, y0, x1, y1):
 class RenderWithNets(TempDirTest):
     def setUp(self):
         super().setUp()
-        require_binary(self)
-        for tool in ("ffmpeg", "ffprobe"):
-            if not shutil.which(tool):
-                self.skipTest(f"{tool} not installed")
-        self.photo, speech = photo_and_speech()
-        if not self.photo:
-            self.skipTest("no test photo/speech: AVATAR_TESTDATA and demo/ are both absent")
+        self.photo, speech = require_render_inputs(self)
         self.audio = os.path.join(self.tmp, "speech.wav")
         run(["ffmpeg", "-v", "error", "-y", "-i", speech, "-t", "1.2", "-ac", "1", self.audio])
         self.models = os.path.join(self.tmp, "models")

@@ -198,5 +198,11 @@ TEST_F(TalkingHeadInputs, AnHourOfAudioKeepsMemoryBounded) {
   }
   const long peakMb = peakRssKb() / 1024;
   std::printf("an hour of audio: peak RSS %ld MB after analysis and random frames\n", peakMb);
+#ifdef __SANITIZE_ADDRESS__
+  std::printf(
+      "(the RSS bound is checked in the release build: AddressSanitizer's shadow memory, "
+      "redzones and quarantine multiply RSS)\n");
+#else
   EXPECT_LT(peakMb, 600);
+#endif
 }

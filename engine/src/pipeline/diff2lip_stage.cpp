@@ -104,22 +104,9 @@ Status Diff2LipStage::runBatch(FrameContext* frames, int n) {
   std::vector<cv::Rect> crops(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     FrameContext& ctx = frames[i];
-    if (Status s = checkFrameIndex(ctx.index, frameCount_); !s) return s;
-    const cv::Mat& image = ctx.pixels();
-    if (image.empty() || image.type() != CV_8UC3) {
-      return Status::error(ErrorCode::Internal, "diff2lip", "expected an 8-bit RGB frame");
-    }
-    if (!ctx.face.found) {
-      return Status::error(ErrorCode::NoFaceDetected, "frame " + std::to_string(ctx.index),
-                           "Diff2Lip needs a face box");
-    }
     cv::Rect& crop = crops[size_t(i)];
-    crop = wav2lipCrop(ctx.face.box, kNoPads, image.size());
-    if (crop.width < 8 || crop.height < 8) {
-      return Status::error(ErrorCode::NoFaceDetected, "frame " + std::to_string(ctx.index),
-                           "the face box lies outside the output frame (cropped away?)");
-    }
-    faceTensor(image(crop), face.data() + size_t(i) * kImage);
+    if (Status s = mouthFrameCrop(ctx, frameCount_, kNoPads, "Diff2Lip", &crop); !s) return s;
+    faceTensor(ctx.image(crop), face.data() + size_t(i) * kImage);
     std::copy(reference_.begin(), reference_.end(), ref.begin() + ptrdiff_t(size_t(i) * kImage));
     copyMelWindow(mel_, std::max(ctx.index - 1, 0), fps_, mel.data() + size_t(i) * kMel);
   }

@@ -57,6 +57,26 @@ cv::Rect wav2lipCrop(const RectF& box, const std::array<int, 4>& pads, cv::Size 
   return {x1, y1, std::max(0, x2 - x1), std::max(0, y2 - y1)};
 }
 
+Status mouthFrameCrop(FrameContext& ctx, int frameCount, const std::array<int, 4>& pads,
+                      const char* backend, cv::Rect* crop) {
+  if (Status s = checkFrameIndex(ctx.index, frameCount); !s) return s;
+  const cv::Mat& image = ctx.pixels();
+  if (image.empty() || image.type() != CV_8UC3) {
+    return Status::error(ErrorCode::Internal, backend, "expected an 8-bit RGB frame");
+  }
+  const std::string frame = "frame " + std::to_string(ctx.index);
+  if (!ctx.face.found) {
+    return Status::error(ErrorCode::NoFaceDetected, frame,
+                         std::string(backend) + " needs a face box");
+  }
+  *crop = wav2lipCrop(ctx.face.box, pads, image.size());
+  if (crop->width < 8 || crop->height < 8) {
+    return Status::error(ErrorCode::NoFaceDetected, frame,
+                         "the face box lies outside the output frame (cropped away?)");
+  }
+  return Status::ok();
+}
+
 void wav2lipFaceInput(const cv::Mat& cropRgb, float* out) {
   cv::Mat face;
   cv::resize(cropRgb, face, cv::Size(kSize, kSize), 0, 0, cv::INTER_LINEAR);
@@ -132,21 +152,11 @@ Status Wav2LipStage::runBatch(FrameContext* frames, int n) {
   std::vector<cv::Rect> crops(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     FrameContext& ctx = frames[i];
-    if (Status s = checkFrameIndex(ctx.index, frameCount_); !s) return s;
-    const cv::Mat& image = ctx.pixels();
-    if (image.empty() || image.type() != CV_8UC3) {
-      return Status::error(ErrorCode::Internal, "wav2lip", "expected an 8-bit RGB frame");
+    const std::array<int, 4>& pads = settings_.padsTopBottomLeftRight;
+    if (Status s = mouthFrameCrop(ctx, frameCount_, pads, "Wav2Lip", &crops[size_t(i)]); !s) {
+      return s;
     }
-    if (!ctx.face.found) {
-      return Status::error(ErrorCode::NoFaceDetected, "frame " + std::to_string(ctx.index),
-                           "Wav2Lip needs a face box");
-    }
-    crops[size_t(i)] = wav2lipCrop(ctx.face.box, settings_.padsTopBottomLeftRight, image.size());
-    if (crops[size_t(i)].width < 8 || crops[size_t(i)].height < 8) {
-      return Status::error(ErrorCode::NoFaceDetected, "frame " + std::to_string(ctx.index),
-                           "the face box lies outside the output frame (cropped away?)");
-    }
-    wav2lipFaceInput(image(crops[size_t(i)]), face.data() + size_t(i) * faceSize);
+    wav2lipFaceInput(ctx.image(crops[size_t(i)]), face.data() + size_t(i) * faceSize);
     copyMelWindow(mel_, ctx.index, fps_, mel.data() + size_t(i) * kBands * kSteps);
   }
   std::vector<float> pred(size_t(n) * 3 * kSize * kSize);

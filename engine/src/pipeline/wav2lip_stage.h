@@ -47,6 +47,13 @@ FaceInfo mapFaceToFrame(const FaceInfo& photoFace, const OutputGeometry& g);
 // The official crop: box padded and clamped to the frame (x1, y1, x2, y2).
 cv::Rect wav2lipCrop(const RectF& box, const std::array<int, 4>& pads, cv::Size frame);
 
+// What a neural mouth needs of one frame before it crops: an index inside
+// 0..frameCount-1, painted 8-bit RGB pixels, a face box, and the box (padded,
+// clamped) at least 8 px inside the frame. `backend` ("Wav2Lip") names it
+// in the errors. On success `*crop` is the clamped crop.
+Status mouthFrameCrop(FrameContext& ctx, int frameCount, const std::array<int, 4>& pads,
+                      const char* backend, cv::Rect* crop);
+
 // The 6x96x96 face input from an RGB crop: [masked BGR, reference BGR] / 255.
 void wav2lipFaceInput(const cv::Mat& cropRgb, float* out);
 

@@ -54,6 +54,21 @@ with open(out + ".head.json", "w") as f:
 '''
 
 
+def photo_and_speech():
+    """The real test photo and speech (AVATAR_TESTDATA), else the demo
+    inputs, else (None, None)."""
+    testdata = os.environ.get("AVATAR_TESTDATA", "")
+    photo = os.path.join(testdata, "faces", "alice.png")
+    speech = os.path.join(testdata, "audio", "hello.wav")
+    if os.path.exists(photo) and os.path.exists(speech):
+        return photo, speech
+    demo = os.path.join(SOURCE, "demo")
+    photo, speech = os.path.join(demo, "astronaut.png"), os.path.join(demo, "speech.wav")
+    if os.path.exists(photo) and os.path.exists(speech):
+        return photo, speech
+    return None, None
+
+
 def run(args, timeout=900, check=True):
     p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
     if check and p.returncode != 0:

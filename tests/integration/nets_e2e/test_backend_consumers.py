@@ -20,23 +20,10 @@ import subprocess
 import sys
 import unittest
 
-from nets_fixtures import BIN, SOURCE, TempDirTest, require_binary, run
+from nets_fixtures import BIN, SOURCE, TempDirTest, photo_and_speech, require_binary, run
 
 sys.path.insert(0, os.path.join(SOURCE, "tests", "integration", "server"))
 from server_harness import Server  # noqa: E402
-
-
-def photo_and_speech():
-    testdata = os.environ.get("AVATAR_TESTDATA", "")
-    photo = os.path.join(testdata, "faces", "alice.png")
-    speech = os.path.join(testdata, "audio", "hello.wav")
-    if os.path.exists(photo) and os.path.exists(speech):
-        return photo, speech
-    demo = os.path.join(SOURCE, "demo")
-    photo, speech = os.path.join(demo, "astronaut.png"), os.path.join(demo, "speech.wav")
-    if os.path.exists(photo) and os.path.exists(speech):
-        return photo, speech
-    return None, None
 
 
 class McpClient:

@@ -11,23 +11,10 @@ import shutil
 import subprocess
 import unittest
 
-from nets_fixtures import (BIN, SOURCE, TORCH_PYTHON, TempDirTest, convert, make_checkpoint,
-                           require_binary, run)
+from nets_fixtures import (BIN, TORCH_PYTHON, TempDirTest, convert, make_checkpoint,
+                           photo_and_speech, require_binary, run)
 
 SIZE = 256  # output frames are SIZE x SIZE
-
-
-def photo_and_speech():
-    testdata = os.environ.get("AVATAR_TESTDATA", "")
-    photo = os.path.join(testdata, "faces", "alice.png")
-    speech = os.path.join(testdata, "audio", "hello.wav")
-    if os.path.exists(photo) and os.path.exists(speech):
-        return photo, speech
-    demo = os.path.join(SOURCE, "demo")
-    photo, speech = os.path.join(demo, "astronaut.png"), os.path.join(demo, "speech.wav")
-    if os.path.exists(photo) and os.path.exists(speech):
-        return photo, speech
-    return None, None
 
 
 def require_render_inputs(test):

@@ -81,7 +81,8 @@ void addFlags(ArgParser& p) {
   p.add({"options", "", true, "FILE.json", "Preset: render options as JSON (flags override it)."});
   p.add({"size", "", true, "WxH", "Output size, e.g. 512x512 (default: from the photo)."});
   p.add({"still", "", false, "", "Same as --head-motion still."});
-  p.add({"driver-video", "", true, "FILE", "Driving video for head motion (FOMM)."});
+  p.add({"driver-video", "", true, "FILE",
+         "Video of a face that drives head, eyes, brows (mouth: --driver-mouth)."});
   p.add({"visemes", "", true, "FILE", "Viseme track: Rhubarb JSON/TSV, TextGrid, seed JSON."});
   p.add({"export-visemes", "", true, "FILE",
          "Write the viseme track used (.json Rhubarb JSON, .tsv)."});

@@ -2,7 +2,7 @@
 // place (engine/src/pipeline/backend_table.cpp). A frame goes through three
 // stages, each filled by one backend:
 //
-//   motion  (builtin head motion and blinks; fomm from a driver video)
+//   motion  (builtin head motion and blinks; fomm; both follow a driver video)
 //   mouth   (builtin lips and jaw; wav2lip; diff2lip)
 //   enhance (gfpgan; optional)
 //
@@ -18,8 +18,8 @@ namespace avatar {
 
 enum class BackendRole { Motion, Mouth, Enhance };
 const char* toString(BackendRole role);  // "motion", "mouth", "enhance"
-// The request field that selects a role's backend: "driverVideo" (motion:
-// a driver video asks for a needsDriverVideo backend), "lipSync", "enhancer".
+// The request field that selects a role's backend: "motionBackend",
+// "lipSync", "enhancer".
 const char* backendRoleOption(BackendRole role);
 
 struct BackendInfo {
@@ -32,7 +32,7 @@ struct BackendInfo {
   bool commercialUse = false;
   bool cpu = true;                // runs on the CPU
   bool cuda = false;              // runs on CUDA
-  bool needsDriverVideo = false;  // motion from a driving video
+  bool takesDriverVideo = false;  // follows a driver video when one is given
   bool slow = false;              // auto picks it only in high_quality mode
   // Option fields (renderFieldInfo() names) this backend honours; a changed
   // option that no chosen backend honours gives a note in the result.
@@ -56,7 +56,7 @@ struct BackendAvailability {
 
 // The one JSON form of a backend list (CLI `models --json`, REST, MCP): an
 // array of {id, role, name, implemented, usable, reason, licence,
-// commercialUse, cpu, cuda, needsDriverVideo, models, honours, missingFiles,
+// commercialUse, cpu, cuda, takesDriverVideo, models, honours, missingFiles,
 // howToGet}. `indent` < 0: compact.
 std::string backendsToJson(const std::vector<BackendAvailability>& list, int indent = -1);
 // The JSON Schema of one element of that array.

@@ -28,6 +28,25 @@ enum class LicencePolicy { Any, Commercial };
 // How a neural mouth is pasted back: a feathered lower-face mask with colour
 // matching, or the official implementations' hard paste of the whole crop.
 enum class MouthPaste { Feathered, Hard };
+// Which backend moves the head. Auto: FOMM when a driver video is given and
+// its weights are installed (and the licence policy allows them), otherwise
+// the built-in rig (which follows a driver video through face tracking).
+enum class MotionBackend { Auto, Builtin, Fomm };
+// A driver video shorter than the speech: back and forth, from the start
+// again, or holding its last frame. A longer one is trimmed.
+enum class DriverLoop { PingPong, Loop, Hold };
+// With a driver video and the built-in mouth: the mouth follows the speech
+// (lip sync) or the driver's mouth.
+enum class DriverMouth { Audio, Video };
+// The driver frame the photo's pose corresponds to: the first with a face,
+// or the one whose landmarks best match the photo's (FOMM's find_best_frame).
+enum class DriverReference { First, Best };
+// FOMM keypoints: relative to the driver's reference frame (the official
+// demo's --relative) or the driver's own (absolute).
+enum class FommMovement { Relative, Absolute };
+// FOMM relative movement scaled by the keypoint hulls' area ratio
+// (adapt_movement_scale) or not.
+enum class FommScale { Adapt, None };
 enum class VisemeMethod {
   Spectral,         // any language: rules over spectral features (default)
   EnglishPhonemes,  // English phoneme recognition (pocketsphinx), then phone -> shape
@@ -47,6 +66,14 @@ struct RenderOptions {
   int smoothingMs = 60;           // 0..500, coarticulation smoothing window
   VisemeMethod visemeMethod = VisemeMethod::Spectral;
   uint32_t seed = 0;  // same inputs + seed = identical frames
+
+  // Motion backend and driver video.
+  MotionBackend motionBackend = MotionBackend::Auto;
+  DriverLoop driverLoop = DriverLoop::PingPong;
+  DriverMouth driverMouth = DriverMouth::Audio;
+  DriverReference driverReference = DriverReference::First;
+  FommMovement fommMovement = FommMovement::Relative;
+  FommScale fommScale = FommScale::Adapt;
 
   // Neural mouths (Wav2Lip, Diff2Lip).
   MouthPaste mouthPaste = MouthPaste::Feathered;
@@ -80,7 +107,7 @@ struct RenderOptions {
 struct RenderRequest {
   std::string imagePath;        // the still photo (png, jpg, webp, bmp, tiff)
   std::string audioPath;        // speech: any audio FFmpeg reads, or a video's audio track
-  std::string driverVideoPath;  // optional: head motion from a driving video (FOMM)
+  std::string driverVideoPath;  // optional: head, eyes (and mouth) from a video of a face
   std::string visemeTrackPath;  // optional: Rhubarb JSON/TSV, TextGrid or seed viseme JSON
   std::string outputPath;       // the MP4 to write; written as <out>.part, renamed on success
   RenderOptions options;
@@ -97,6 +124,12 @@ const char* toString(ComputeDevice v);
 const char* toString(VisemeMethod v);
 const char* toString(LicencePolicy v);
 const char* toString(MouthPaste v);
+const char* toString(MotionBackend v);
+const char* toString(DriverLoop v);
+const char* toString(DriverMouth v);
+const char* toString(DriverReference v);
+const char* toString(FommMovement v);
+const char* toString(FommScale v);
 bool fromString(const std::string& s, QualityMode* out);
 bool fromString(const std::string& s, LipSyncBackend* out);
 bool fromString(const std::string& s, Enhancer* out);
@@ -107,5 +140,11 @@ bool fromString(const std::string& s, ComputeDevice* out);
 bool fromString(const std::string& s, VisemeMethod* out);
 bool fromString(const std::string& s, LicencePolicy* out);
 bool fromString(const std::string& s, MouthPaste* out);
+bool fromString(const std::string& s, MotionBackend* out);
+bool fromString(const std::string& s, DriverLoop* out);
+bool fromString(const std::string& s, DriverMouth* out);
+bool fromString(const std::string& s, DriverReference* out);
+bool fromString(const std::string& s, FommMovement* out);
+bool fromString(const std::string& s, FommScale* out);
 
 }  // namespace avatar

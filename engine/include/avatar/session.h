@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "avatar/driver.h"
 #include "avatar/engine.h"
 #include "avatar/face.h"
 #include "avatar/image.h"
@@ -74,6 +75,11 @@ class Session {
   const VisemeTrack& visemes() const;
   // Loudness per video frame, 0..1.
   const std::vector<float>& loudness() const;
+  // The tracked driver video (null without one; tracked again only when the
+  // path or fps changes) and its frame that matches the photo's pose.
+  // Output frame i shows driver frame driverFrameAt(i, frames, driverLoop).
+  const DriverTrack* driverTrack() const;
+  int driverReferenceFrame() const;
 
   // Applies new options; re-runs only the affected analysis.
   Status setOptions(const RenderOptions& options);

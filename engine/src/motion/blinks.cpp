@@ -12,7 +12,7 @@ std::vector<Blink> planBlinkTimes(double durationSec, double blinksPerMinute, ui
   const double mean = 60.0 / blinksPerMinute;  // 4 s at 15/min: intervals in 2..6 s
   double t = rng.uniform(0.3, 0.8) * mean;
   while (t < durationSec) {
-    const double d = rng.uniform(0.15, 0.25);
+    const double d = rng.uniform(0.2, 0.35);
     blinks.push_back({t, d});
     t += d + rng.uniform(0.5, 1.5) * mean;
   }
@@ -21,8 +21,14 @@ std::vector<Blink> planBlinkTimes(double durationSec, double blinksPerMinute, ui
 
 float blinkClosure(double dt, double d) {
   if (dt <= 0 || dt >= d) return 0;
-  const double close = 0.4 * d;  // closing takes 40%, opening 60%
-  const double x = dt < close ? dt / close : 1 - (dt - close) / (d - close);
+  // Closing takes 30%, the lids stay shut for 15%, opening takes 55%.
+  const double close = 0.3 * d, shut = 0.45 * d;
+  double x = 1;
+  if (dt < close) {
+    x = dt / close;
+  } else if (dt > shut) {
+    x = 1 - (dt - shut) / (d - shut);
+  }
   return float(x * x * (3 - 2 * x));  // smoothstep
 }
 

@@ -1,5 +1,6 @@
 // Blinks: seeded intervals around the requested rate (2-6 s at the default
-// 15 per minute), each lasting 150-250 ms, closing faster than opening.
+// 15 per minute), each lasting 200-350 ms: closing (30%), shut (15%),
+// opening (55%), as spontaneous blinks do.
 #pragma once
 
 #include <vector>
@@ -10,7 +11,7 @@ namespace avatar::detail {
 
 struct Blink {
   double startSec = 0;
-  double durationSec = 0.2;
+  double durationSec = 0.25;
 };
 
 std::vector<Blink> planBlinkTimes(double durationSec, double blinksPerMinute, uint32_t seed);

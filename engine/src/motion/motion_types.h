@@ -20,12 +20,20 @@ struct HeadPose {
   float yawDeg = 0;    // + turns to the viewer's right
   float pitchDeg = 0;  // + nods down
   float rollDeg = 0;   // + tilts clockwise
+  // Translation (in face heights, + right / down) and scale (1 = as in the
+  // photo) of the head in the frame: a driver video moves and zooms.
+  float shiftX = 0, shiftY = 0;
+  float scale = 1;
+  bool moves() const {
+    return yawDeg != 0 || pitchDeg != 0 || rollDeg != 0 || shiftX != 0 || shiftY != 0 || scale != 1;
+  }
 };
 
 struct FrameMotion {
   MouthPose mouth;
   HeadPose head;
-  float blink = 0;  // 0 open .. 1 closed
+  float blink = 0;      // 0 open .. 1 closed
+  float browRaise = 0;  // brows up (+) or down (-), in face heights; at most +-0.03
 };
 
 struct TimeSpan {

@@ -38,6 +38,17 @@ AVATAR_ENUM_NAMES(LicencePolicy, {LicencePolicy::Any, "any"},
                   {LicencePolicy::Commercial, "commercial"})
 AVATAR_ENUM_NAMES(MouthPaste, {MouthPaste::Feathered, "feathered"}, {MouthPaste::Hard, "hard"})
 
+AVATAR_ENUM_NAMES(MotionBackend, {MotionBackend::Auto, "auto"}, {MotionBackend::Builtin, "builtin"},
+                  {MotionBackend::Fomm, "fomm"})
+AVATAR_ENUM_NAMES(DriverLoop, {DriverLoop::PingPong, "pingpong"}, {DriverLoop::Loop, "loop"},
+                  {DriverLoop::Hold, "hold"})
+AVATAR_ENUM_NAMES(DriverMouth, {DriverMouth::Audio, "audio"}, {DriverMouth::Video, "video"})
+AVATAR_ENUM_NAMES(DriverReference, {DriverReference::First, "first"},
+                  {DriverReference::Best, "best"})
+AVATAR_ENUM_NAMES(FommMovement, {FommMovement::Relative, "relative"},
+                  {FommMovement::Absolute, "absolute"})
+AVATAR_ENUM_NAMES(FommScale, {FommScale::Adapt, "adapt"}, {FommScale::None, "none"})
+
 #undef AVATAR_ENUM_NAMES
 
 template <typename E>

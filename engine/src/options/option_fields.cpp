@@ -181,7 +181,9 @@ std::vector<FieldSpec> buildFields() {
                           "Speech: any audio file FFmpeg reads, or a video with an audio track.",
                           [](RenderRequest& r) -> std::string& { return r.audioPath; }));
   f.push_back(stringField("driverVideo", {"driverVideoPath"}, S::Request,
-                          "Optional driving video for head motion (FOMM).",
+                          "Optional video of a face that drives the head, eyes and brows (and, "
+                          "with driverMouth video, the mouth): tracked by the built-in rig, or "
+                          "animated by FOMM with motionBackend fomm.",
                           [](RenderRequest& r) -> std::string& { return r.driverVideoPath; }));
   f.push_back(stringField("visemeJson", {"visemeTrack", "visemes"}, S::Request,
                           "Optional viseme track: Rhubarb JSON/TSV, Praat TextGrid or seed JSON.",
@@ -220,6 +222,33 @@ std::vector<FieldSpec> buildFields() {
   f.push_back(intField(
       "smoothingMs", "Coarticulation smoothing window in milliseconds.",
       [](RenderRequest& r) -> int& { return r.options.smoothingMs; }, 0, 500));
+  f.push_back(enumField<MotionBackend>(
+      "motionBackend", {},
+      "Head motion: builtin (procedural, or following a driver video), fomm (First-Order Motion "
+      "Model, with or without a driver video), auto (fomm for a driver video when installed).",
+      [](RenderRequest& r) -> MotionBackend& { return r.options.motionBackend; }));
+  f.push_back(enumField<DriverLoop>(
+      "driverLoop", {},
+      "A driver video shorter than the speech: pingpong (back and forth), loop, or hold the "
+      "last frame.",
+      [](RenderRequest& r) -> DriverLoop& { return r.options.driverLoop; }));
+  f.push_back(enumField<DriverMouth>(
+      "driverMouth", {},
+      "With a driver video and the built-in mouth: audio (lip sync to the speech) or video (the "
+      "driver's mouth).",
+      [](RenderRequest& r) -> DriverMouth& { return r.options.driverMouth; }));
+  f.push_back(enumField<DriverReference>(
+      "driverReference", {},
+      "The driver frame that matches the photo's pose: first (the first with a face) or best "
+      "(landmarks closest to the photo's).",
+      [](RenderRequest& r) -> DriverReference& { return r.options.driverReference; }));
+  f.push_back(enumField<FommMovement>(
+      "fommMovement", {}, "FOMM keypoints relative to the driver's reference frame, or absolute.",
+      [](RenderRequest& r) -> FommMovement& { return r.options.fommMovement; }));
+  f.push_back(enumField<FommScale>(
+      "fommScale", {},
+      "FOMM relative movement scaled by the keypoint hull areas (adapt) or not (none).",
+      [](RenderRequest& r) -> FommScale& { return r.options.fommScale; }));
   f.push_back(enumField<MouthPaste>(
       "mouthPaste", {},
       "Wav2Lip/Diff2Lip paste-back: feathered (lower-face mask, colour matched) or hard (the "

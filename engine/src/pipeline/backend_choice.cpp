@@ -78,26 +78,24 @@ Status chooseBackends(const Engine& engine, const RenderRequest& req, BackendCho
   const std::vector<BackendAvailability> all = engine.backends();
   BackendChoice c;
 
-  // Motion: a driver video needs a backend that takes one.
-  if (!req.driverVideoPath.empty()) {
-    Status failure = Status::error(ErrorCode::InvalidArgument, "driverVideo",
-                                   "no motion backend in this build takes a driver video");
-    bool found = false, failed = false;
-    for (const auto& a : all) {
-      if (a.backend.role != BackendRole::Motion || !a.backend.needsDriverVideo) continue;
-      if (Status s = require(o, &a, "driverVideo", a.backend.id); !s) {
-        if (!failed) {
-          failure = Status::error(s.code(), s.subject(),
-                                  "a driver video needs a motion backend: " + s.detail());
-        }
-        failed = true;
-        continue;
-      }
-      c.motion = a.backend.id;
-      found = true;
-      break;
+  // Motion: explicit, or auto: FOMM for a driver video when it can run,
+  // else the built-in rig (which follows a driver video by tracking).
+  if (o.motionBackend == MotionBackend::Fomm) {
+    if (Status s = require(o, find(all, BackendRole::Motion, "fomm"), "motionBackend", "fomm");
+        !s) {
+      return s;
     }
-    if (!found) return failure;
+    c.motion = "fomm";
+  } else if (o.motionBackend == MotionBackend::Auto && !req.driverVideoPath.empty()) {
+    const BackendAvailability* fomm = find(all, BackendRole::Motion, "fomm");
+    const std::string why = fomm ? skipReason(o, *fomm) : "not in the backend table";
+    if (why.empty()) {
+      c.motion = "fomm";
+    } else {
+      c.notes.push_back("motion fomm not used: " + why +
+                        "; the built-in rig follows the driver video");
+    }
+    c.notes.push_back("motion: " + c.motion + " (auto choice)");
   }
 
   // Mouth.

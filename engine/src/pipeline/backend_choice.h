@@ -23,8 +23,8 @@ struct BackendChoice {
 // An explicit choice that cannot run fails, checked in this order: not
 // implemented in this build (InvalidArgument naming the option), excluded by
 // the licence policy (InvalidArgument, "licence"), weights missing
-// (ModelMissing naming the file and how to get it). A driver video needs a
-// motion backend that takes one.
+// (ModelMissing naming the file and how to get it). Motion auto is FOMM for a
+// driver video when FOMM can run, else the built-in rig.
 Status chooseBackends(const Engine& engine, const RenderRequest& request, BackendChoice* out);
 
 }  // namespace avatar::detail

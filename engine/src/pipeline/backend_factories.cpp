@@ -3,10 +3,12 @@
 #include <utility>
 
 #include "motion/blinks.h"
+#include "motion/driver_motion.h"
 #include "motion/head_motion.h"
 #include "motion/lip_curves.h"
 #include "pipeline/builtin_stages.h"
 #include "pipeline/diff2lip_stage.h"
+#include "pipeline/fomm_stage.h"
 #include "pipeline/gfpgan_enhancer.h"
 #include "pipeline/wav2lip_stage.h"
 
@@ -27,9 +29,7 @@ Status makeBuiltinMotion(const StageSetup& s, std::unique_ptr<Stage>* out) {
   if (!warp) {
     if (Status st = builtinWarp(s, &warp); !st) return st;
   }
-  const MotionSettings ms = motionSettings(s.options);
-  *out = std::make_unique<BuiltinMotionStage>(warp, s.face, planHead(s.motion, ms),
-                                              planBlinks(s.motion, ms));
+  *out = std::make_unique<BuiltinMotionStage>(warp, s.face, plannedMotion(s));
   return Status::ok();
 }
 
@@ -38,7 +38,13 @@ Status makeBuiltinMouth(const StageSetup& s, std::unique_ptr<Stage>* out) {
   if (!warp) {
     if (Status st = builtinWarp(s, &warp); !st) return st;
   }
-  *out = std::make_unique<BuiltinMouthStage>(warp, planMouth(s.motion, motionSettings(s.options)));
+  std::vector<MouthPose> mouth;
+  if (s.driver && s.options.driverMouth == DriverMouth::Video) {
+    for (const FrameMotion& m : plannedMotion(s)) mouth.push_back(m.mouth);
+  } else {
+    mouth = planMouth(s.motion, motionSettings(s.options));
+  }
+  *out = std::make_unique<BuiltinMouthStage>(warp, std::move(mouth));
   return Status::ok();
 }
 
@@ -50,6 +56,7 @@ struct FactoryRow {
 
 constexpr FactoryRow kFactories[] = {
     {BackendRole::Motion, "builtin", makeBuiltinMotion},
+    {BackendRole::Motion, "fomm", makeFommStage},
     {BackendRole::Mouth, "builtin", makeBuiltinMouth},
     {BackendRole::Mouth, "diff2lip", makeDiff2LipStage},
     {BackendRole::Mouth, "wav2lip", makeWav2LipStage},
@@ -57,6 +64,27 @@ constexpr FactoryRow kFactories[] = {
 };
 
 }  // namespace
+
+std::vector<FrameMotion> plannedMotion(const StageSetup& s) {
+  const MotionSettings ms = motionSettings(s.options);
+  if (s.driver) {
+    DriverRetarget r;
+    r.frameCount = s.motion.frameCount;
+    r.loop = s.options.driverLoop;
+    r.reference = s.driverReference;
+    r.motionScale = ms.motionScale;
+    r.still = ms.still;
+    return retargetDriver(*s.driver, r);
+  }
+  const std::vector<HeadPose> head = planHead(s.motion, ms);
+  const std::vector<float> blink = planBlinks(s.motion, ms);
+  std::vector<FrameMotion> out(std::min(head.size(), blink.size()));
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].head = head[i];
+    out[i].blink = blink[i];
+  }
+  return out;
+}
 
 StageFactory stageFactory(BackendRole role, const std::string& id) {
   for (const FactoryRow& f : kFactories) {

@@ -28,12 +28,17 @@ std::vector<BackendInfo> buildTable() {
     t.push_back(std::move(b));
     return t.back();
   };
-  // Motion: a driver video asks for a backend with needsDriverVideo.
-  row("fomm", R::Motion, "First-Order Motion Model (from a driver video)", {"fomm"},
-      {"driverVideo"})
-      .needsDriverVideo = true;
-  row("builtin", R::Motion, "Built-in head motion and blinks", {},
-      {"headMotion", "motionScale", "blinksPerMinute", "seed"});
+  // Motion: both follow a driver video when one is given; FOMM without one
+  // moves its keypoints by the built-in motion plan.
+  row("fomm", R::Motion, "First-Order Motion Model (driver video or audio-driven keypoints)",
+      {"fomm"},
+      {"driverVideo", "driverLoop", "driverReference", "fommMovement", "fommScale", "headMotion",
+       "motionScale", "blinksPerMinute", "seed"})
+      .takesDriverVideo = true;
+  row("builtin", R::Motion, "Built-in head motion and blinks (or a driver video's, tracked)", {},
+      {"headMotion", "motionScale", "blinksPerMinute", "seed", "driverVideo", "driverLoop",
+       "driverReference", "driverMouth"})
+      .takesDriverVideo = true;
   // Mouth, in the order auto prefers them.
   row("diff2lip", R::Mouth, "Diff2Lip (diffusion lip sync)", {"diff2lip"},
       {"diffusionSteps", "diffusionBatch", "mouthPaste", "seed"});
@@ -87,7 +92,7 @@ const char* toString(BackendRole role) {
 const char* backendRoleOption(BackendRole role) {
   switch (role) {
     case BackendRole::Motion:
-      return "driverVideo";
+      return "motionBackend";
     case BackendRole::Mouth:
       return "lipSync";
     case BackendRole::Enhance:
@@ -156,7 +161,7 @@ std::string backendsToJson(const std::vector<BackendAvailability>& list, int ind
                    {"commercialUse", b.commercialUse},
                    {"cpu", b.cpu},
                    {"cuda", b.cuda},
-                   {"needsDriverVideo", b.needsDriverVideo},
+                   {"takesDriverVideo", b.takesDriverVideo},
                    {"models", b.modelIds},
                    {"honours", b.honours},
                    {"missingFiles", a.missingRelativeFiles},
@@ -185,7 +190,7 @@ std::string backendJsonSchema() {
         {"commercialUse", boolean},
         {"cpu", boolean},
         {"cuda", boolean},
-        {"needsDriverVideo", boolean},
+        {"takesDriverVideo", boolean},
         {"models", strings},
         {"honours", strings},
         {"missingFiles", strings},

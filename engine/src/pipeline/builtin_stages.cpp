@@ -11,7 +11,7 @@ namespace {
 
 bool deforms(const FieldParams& fp) {
   return fp.jawDrop != 0 || fp.widthShift != 0 || fp.pucker > 0 || fp.lipRaise > 0 ||
-         fp.blink > 0 || fp.hasHeadMotion;
+         fp.blink > 0 || fp.browRaise != 0 || fp.hasHeadMotion;
 }
 
 // Only the motion part of a frame's field: the photo's mouth stays as it is.
@@ -96,14 +96,16 @@ Status makeBuiltinWarp(const cv::Mat& base, const FaceInfo& face,
 FaceInfo movedFace(const FaceRig& rig, const FaceInfo& still, const FrameMotion& m) {
   FieldParams fp = fieldParams(rig, m);
   dropMouth(rig, &fp);
-  if ((!fp.hasHeadMotion && fp.blink == 0) || still.landmarks68.size() != 68) return still;
+  if ((!fp.hasHeadMotion && fp.blink == 0 && fp.browRaise == 0) || still.landmarks68.size() != 68) {
+    return still;
+  }
   FaceInfo f = still;
   std::vector<cv::Point2f> from, to;
   for (size_t k = 0; k < 68; ++k) {
     const cv::Point2f p =
         rig.toImage(headForward(rig, fp, faceForward(rig, fp, rig.lm[k], LipSide::Upper)));
     f.landmarks68[k] = {p.x, p.y};
-    if (k < 36 || k > 47) {  // the lids move on their own while blinking
+    if ((k < 36 || k > 47) && (k < 17 || k > 26)) {  // lids and brows move on their own
       from.emplace_back(still.landmarks68[k].x, still.landmarks68[k].y);
       to.push_back(p);
     }
@@ -123,21 +125,17 @@ FaceInfo movedFace(const FaceRig& rig, const FaceInfo& still, const FrameMotion&
 }
 
 BuiltinMotionStage::BuiltinMotionStage(std::shared_ptr<const BuiltinWarp> warp, FaceInfo face,
-                                       std::vector<HeadPose> head, std::vector<float> blink)
-    : warp_(std::move(warp)),
-      face_(std::move(face)),
-      head_(std::move(head)),
-      blink_(std::move(blink)) {}
+                                       std::vector<FrameMotion> motion)
+    : warp_(std::move(warp)), face_(std::move(face)), motion_(std::move(motion)) {}
 
 Status BuiltinMotionStage::process(std::vector<FrameContext>& frames) {
   for (FrameContext& ctx : frames) {
-    if (ctx.index < 0 || ctx.index >= int(head_.size())) {
-      return Status::error(ErrorCode::InvalidArgument, "frame index",
-                           std::to_string(ctx.index) + " out of range");
-    }
+    if (Status s = checkFrameIndex(ctx.index, int(motion_.size())); !s) return s;
+    const FrameMotion& m = motion_[size_t(ctx.index)];
     ctx.motion = {};
-    ctx.motion.head = head_[size_t(ctx.index)];
-    ctx.motion.blink = blink_[size_t(ctx.index)];
+    ctx.motion.head = m.head;
+    ctx.motion.blink = m.blink;
+    ctx.motion.browRaise = m.browRaise;
     ctx.mouthPosed = false;
     ctx.head = ctx.motion.head;
     ctx.face = movedFace(warp_->rig(), face_, ctx.motion);

@@ -38,16 +38,17 @@ Status makeBuiltinWarp(const cv::Mat& base, const FaceInfo& face,
 
 class BuiltinMotionStage final : public Stage {
  public:
+  // One motion per frame: head, blink and brows (the mouth is the mouth
+  // stage's), planned from the audio or retargeted from a driver video.
   BuiltinMotionStage(std::shared_ptr<const BuiltinWarp> warp, FaceInfo face,
-                     std::vector<HeadPose> head, std::vector<float> blink);
+                     std::vector<FrameMotion> motion);
   const char* id() const override { return "builtin"; }
   Status process(std::vector<FrameContext>& frames) override;
 
  private:
   std::shared_ptr<const BuiltinWarp> warp_;
   FaceInfo face_;  // the still's, in output pixels
-  std::vector<HeadPose> head_;
-  std::vector<float> blink_;
+  std::vector<FrameMotion> motion_;
 };
 
 class BuiltinMouthStage final : public Stage {

@@ -115,6 +115,11 @@ Status loadDiff2LipNet(const Engine& engine, const std::string& modelId, const s
   return loadCached(engine, modelId, path, options, out);
 }
 
+Status loadFommNet(const Engine& engine, const std::string& modelId, const std::string& path,
+                   const nets::NetOptions& options, std::shared_ptr<const nets::FommNet>* out) {
+  return loadCached(engine, modelId, path, options, out);
+}
+
 Status loadGfpganNet(const Engine& engine, const std::string& modelId, const std::string& path,
                      const nets::NetOptions& options, std::shared_ptr<const nets::GfpganNet>* out) {
   return loadCached(engine, modelId, path, options, out);

@@ -10,6 +10,7 @@
 #include "avatar/options.h"
 #include "avatar/status.h"
 #include "avatar_nets/diff2lip.h"
+#include "avatar_nets/fomm.h"
 #include "avatar_nets/nets.h"
 
 namespace avatar::detail {
@@ -31,6 +32,8 @@ Status loadWav2LipNet(const Engine& engine, const std::string& modelId, const st
 Status loadDiff2LipNet(const Engine& engine, const std::string& modelId, const std::string& path,
                        const nets::NetOptions& options,
                        std::shared_ptr<const nets::Diff2LipNet>* out);
+Status loadFommNet(const Engine& engine, const std::string& modelId, const std::string& path,
+                   const nets::NetOptions& options, std::shared_ptr<const nets::FommNet>* out);
 Status loadGfpganNet(const Engine& engine, const std::string& modelId, const std::string& path,
                      const nets::NetOptions& options, std::shared_ptr<const nets::GfpganNet>* out);
 

@@ -100,6 +100,11 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   baseFrame = detail::composeFrame(detail::imageView(source), geometry, o.backgroundRgb);
   for (const auto& n : choice.notes) info.notes.push_back(n);
   for (const auto& n : speech.notes) info.notes.push_back(n);
+  if (Status s = analyseDriverCached(progress, stop); !s) return s;
+  if (driver && o.driverMouth == DriverMouth::Video && choice.mouth != "builtin") {
+    info.notes.push_back("driverMouth video ignored: the " + choice.mouth +
+                         " mouth follows the speech");
+  }
   if (choice.mouth == "diff2lip") {
     info.notes.push_back("diff2lip: " + std::to_string(o.diffusionSteps) + " DDIM steps, seed " +
                          std::to_string(o.seed));
@@ -148,6 +153,12 @@ const VisemeTrack& Session::visemes() const {
 }
 const std::vector<float>& Session::loudness() const {
   return impl_->speech.envelope;
+}
+const DriverTrack* Session::driverTrack() const {
+  return impl_->driver.get();
+}
+int Session::driverReferenceFrame() const {
+  return impl_->driverReference;
 }
 
 Status Session::setOptions(const RenderOptions& options) {

@@ -52,12 +52,66 @@ Status Session::Impl::analyseSpeechCached() {
   return Status::ok();
 }
 
+namespace {
+
+// Tracking progress as a part of the "analyse" stage.
+class AnalyseShare final : public ProgressSink {
+ public:
+  AnalyseShare(ProgressMerger& merger, double from, double to)
+      : merger_(merger), from_(from), to_(to) {}
+  void onProgress(double, std::string_view, double fraction) override {
+    merger_.update(from_ + (to_ - from_) * fraction);
+  }
+
+ private:
+  ProgressMerger& merger_;
+  double from_, to_;
+};
+
+}  // namespace
+
+Status Session::Impl::analyseDriverCached(ProgressMerger& progress, const StopToken* stop) {
+  const std::string& path = request.driverVideoPath;
+  if (path.empty()) {
+    driver.reset();
+    return Status::ok();
+  }
+  if (!driver || driver->path != path || driver->fps != double(request.options.fps)) {
+    DriverTrackOptions options;
+    options.fps = request.options.fps;
+    auto track = std::make_shared<DriverTrack>();
+    AnalyseShare share(progress, 0.8, 0.95);
+    if (Status s = trackDriverVideo(*engine, path, options, track.get(), &share, stop); !s) {
+      return s;
+    }
+    driver = std::move(track);
+  }
+  driverReference = request.options.driverReference == DriverReference::Best
+                        ? bestDriverFrame(*driver, info.face.landmarks68)
+                        : driver->firstFaceFrame;
+  for (const auto& n : driver->notes) info.notes.push_back(n);
+  info.notes.push_back("driver: frame " + std::to_string(driverReference) +
+                       " matches the photo's pose (driverReference " +
+                       toString(request.options.driverReference) + ")");
+  if (driver->frames.size() < size_t(info.frameCount)) {
+    info.notes.push_back("driver: " + std::to_string(driver->frames.size()) + " frames for " +
+                         std::to_string(info.frameCount) + " output frames, driverLoop " +
+                         toString(request.options.driverLoop));
+  } else if (driver->frames.size() > size_t(info.frameCount)) {
+    info.notes.push_back("driver: trimmed to the speech (" + std::to_string(info.frameCount) +
+                         " of " + std::to_string(driver->frames.size()) + " frames)");
+  }
+  return Status::ok();
+}
+
 Status Session::Impl::buildChain() {
   detail::StageSetup setup;
   setup.engine = engine.get();
   setup.options = request.options;
   setup.baseFrame = baseFrame;
   setup.face = detail::mapFaceToFrame(info.face, geometry);
+  setup.driver = driver;
+  setup.driverReference = driverReference;
   detail::MotionInputs& in = setup.motion;
   in.visemes = speech.visemes;
   in.loudness = speech.envelope;

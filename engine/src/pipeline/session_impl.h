@@ -6,6 +6,7 @@
 #include <opencv2/core.hpp>
 
 #include "audio/mel.h"
+#include "avatar/driver.h"
 #include "avatar/session.h"
 #include "avatar/visemes.h"
 #include "pipeline/output_geometry.h"
@@ -29,9 +30,11 @@ struct Session::Impl {
   SpeechAnalysis speech;  // envelope is per frame at speechFps
   int speechFps = 0;
   VisemeMethod speechMethod = VisemeMethod::Spectral;
-  std::string speechTranscript;  // the transcript `speech` was analysed with
-  detail::MelSpectrogram mel;    // Wav2Lip's mel, computed on first use
-  std::string stage;             // what runs now ("decode", "analyse", ...), for errors
+  std::string speechTranscript;               // the transcript `speech` was analysed with
+  detail::MelSpectrogram mel;                 // Wav2Lip's mel, computed on first use
+  std::shared_ptr<const DriverTrack> driver;  // the tracked driver video, null without one
+  int driverReference = 0;                    // its frame that matches the photo
+  std::string stage;  // what runs now ("decode", "analyse", ...), for errors
 
   // Decodes the inputs (stage "decode").
   Status decodeInputs(ProgressMerger& progress, const StopToken* stop);
@@ -40,6 +43,8 @@ struct Session::Impl {
   // Face and speech analysis, reusing what is cached.
   Status analyseFaceCached();
   Status analyseSpeechCached();
+  // Tracks the driver video (at the output fps), reusing the last track.
+  Status analyseDriverCached(ProgressMerger& progress, const StopToken* stop);
   // Builds the chain from the chosen backends' factories.
   Status buildChain();
 };

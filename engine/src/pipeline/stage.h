@@ -10,6 +10,7 @@
 
 #include "audio/mel.h"
 #include "avatar/backends.h"
+#include "avatar/driver.h"
 #include "avatar/engine.h"
 #include "avatar/face.h"
 #include "avatar/options.h"
@@ -42,6 +43,10 @@ struct StageSetup {
   FaceInfo face;        // the photo's face mapped into the output frame
   MotionInputs motion;  // visemes, loudness per frame, silences, fps, frameCount
   std::function<Status(MelSpectrogram*)> mel;  // Wav2Lip's mel, computed on first use
+  // The tracked driver video (null without one) and its frame that
+  // corresponds to the photo (driverReference).
+  std::shared_ptr<const DriverTrack> driver;
+  int driverReference = 0;
   // The built-in stages' common warp, once the first of them made it.
   std::shared_ptr<const BuiltinWarp> sharedWarp;
 };
@@ -60,5 +65,10 @@ Status checkFrameIndex(int index, int frameCount);
 
 // Motion settings from the options (the built-in motion and mouth).
 MotionSettings motionSettings(const RenderOptions& o);
+
+// The motion of every frame for the motion stages: retargeted from the
+// driver video when there is one, else planned from the audio (head, blinks;
+// the mouth from planMouth).
+std::vector<FrameMotion> plannedMotion(const StageSetup& s);
 
 }  // namespace avatar::detail

@@ -82,12 +82,47 @@ float eyeField(const EyeRig& e, float faceHeight, float blink, cv::Point2f p) {
   return 0;
 }
 
+// Vertical displacement (+ down) of the brows and the skin around them: a
+// bump over each eye's span that peaks on the brow, fades out towards the
+// upper lid and up the forehead. The lid stays where it is; the raise is at
+// most 3% of the face height over a falloff of more than 6%, so the map
+// never folds.
+float browField(const EyeRig& e, float faceHeight, float raise, cv::Point2f p) {
+  const float width = e.xOuter - e.xInner;
+  const float margin = 0.45f * width;
+  if (p.x < e.xInner - margin || p.x > e.xOuter + margin) return 0;
+  const float lateral = smoothstep(e.xInner - margin, e.xInner, p.x) *
+                        (1 - smoothstep(e.xOuter, e.xOuter + margin, p.x));
+  const float lid = e.upperLid.yAt(std::clamp(p.x, e.xInner, e.xOuter));
+  const float below = std::max(lid - e.browY, 0.06f * faceHeight);
+  const float top = e.browY - 0.35f * faceHeight;
+  float v = 0;
+  if (p.y >= e.browY && p.y < e.browY + below) {
+    v = 1 - smoothstep(e.browY, e.browY + below, p.y);
+  } else if (p.y < e.browY && p.y > top) {
+    v = smoothstep(top, e.browY, p.y);
+  }
+  return -raise * lateral * v;
+}
+
+// How far a face point stands out towards the viewer, 1 at the face's
+// centre, 0 at its outline and beyond: (1 - rho^2)^2 over an ellipse a
+// little larger than the face, smooth at the rim. A turning head moves its
+// front (nose, mouth) further than its outline, which is what tells a turn
+// from a slide; the slope stays under 0.3 px/px at 20 degrees (no folds).
+float faceDepth(const FaceRig& r, cv::Point2f q) {
+  const float u = (q.x - r.headCenter.x) / (1.15f * r.faceHalfWidth);
+  const float v = (q.y - r.headCenter.y) / (1.1f * r.headRadiusY);
+  const float rho2 = u * u + v * v;
+  return rho2 < 1 ? (1 - rho2) * (1 - rho2) : 0.0f;
+}
+
 cv::Point2f headMap(const FaceRig& r, const FieldParams& fp, cv::Point2f q) {
   const cv::Point2f d = q - r.neckPivot;
   const float c = std::cos(fp.rollRad), s = std::sin(fp.rollRad);
   const cv::Point2f rotated(c * d.x * fp.scaleX - s * d.y * fp.scaleY,
                             s * d.x * fp.scaleX + c * d.y * fp.scaleY);
-  return r.neckPivot + rotated + fp.shift;
+  return r.neckPivot + rotated + fp.shift + fp.turn * faceDepth(r, q);
 }
 
 }  // namespace
@@ -115,13 +150,21 @@ FieldParams fieldParams(const FaceRig& r, const FrameMotion& m) {
   fp.pucker = m.mouth.pucker;
   fp.lipRaise = m.mouth.upperLipRaise;
   fp.blink = std::clamp(m.blink, 0.0f, 1.0f);
+  fp.browRaise = std::clamp(m.browRaise, -0.03f, 0.03f) * r.faceHeight;
   const float yaw = m.head.yawDeg * kDegToRad, pitch = m.head.pitchDeg * kDegToRad;
   fp.rollRad = m.head.rollDeg * kDegToRad;
-  // Small rotations seen from the front: the face slides and foreshortens.
-  fp.shift = {yaw * 0.9f * r.faceHalfWidth, pitch * 0.55f * r.faceHeight};
-  fp.scaleX = 1 - 0.15f * std::abs(yaw);
-  fp.scaleY = 1 - 0.10f * std::abs(pitch);
-  fp.hasHeadMotion = m.head.yawDeg != 0 || m.head.pitchDeg != 0 || m.head.rollDeg != 0;
+  // Small rotations seen from the front: the head slides, its front slides
+  // further and it foreshortens. The nose stands about a face half-width in
+  // front of the outline, so it moves that much per radian more than the
+  // outline does (1.3 vs 0.3 half-widths sideways, 1.2 vs 0.2 down).
+  fp.shift = {yaw * 0.3f * r.faceHalfWidth, pitch * 0.2f * r.faceHalfWidth};
+  fp.turn = {yaw * 1.0f * r.faceHalfWidth, pitch * 1.0f * r.faceHalfWidth};
+  // A driver's translation and zoom (face frame: x along the eyes).
+  fp.shift += cv::Point2f(m.head.shiftX, m.head.shiftY) * r.faceHeight;
+  const float zoom = std::clamp(m.head.scale, 0.7f, 1.4f);
+  fp.scaleX = zoom * (1 - 0.15f * std::abs(yaw));
+  fp.scaleY = zoom * (1 - 0.10f * std::abs(pitch));
+  fp.hasHeadMotion = m.head.moves();
   return fp;
 }
 
@@ -130,6 +173,9 @@ cv::Point2f faceForward(const FaceRig& r, const FieldParams& fp, cv::Point2f p, 
   q.y += jawField(r, fp, p, side);
   if (fp.blink > 0) {
     for (const EyeRig& e : r.eyes) q.y += eyeField(e, r.faceHeight, fp.blink, p);
+  }
+  if (fp.browRaise != 0) {
+    for (const EyeRig& e : r.eyes) q.y += browField(e, r.faceHeight, fp.browRaise, p);
   }
   return q;
 }
@@ -176,9 +222,10 @@ cv::Point2f faceInverse(const FaceRig& r, const FieldParams& fp, cv::Point2f q, 
 
 cv::Point2f headInverse(const FaceRig& r, const FieldParams& fp, cv::Point2f t) {
   if (!fp.hasHeadMotion) return t;
-  // Where the weight is 1 the head map is affine: start from its exact inverse.
+  // Where the weight is 1 the head map is nearly affine: start from the
+  // inverse of its affine part (with the depth term taken at the target).
   const float c = std::cos(fp.rollRad), s = std::sin(fp.rollRad);
-  const cv::Point2f d = t - fp.shift - r.neckPivot;
+  const cv::Point2f d = t - fp.shift - fp.turn * faceDepth(r, t) - r.neckPivot;
   const cv::Point2f start =
       r.neckPivot + cv::Point2f((c * d.x + s * d.y) / fp.scaleX, (-s * d.x + c * d.y) / fp.scaleY);
   const cv::Point2f guess = headWeight(r, start) > 0.999f ? start : t;

@@ -19,9 +19,11 @@ struct FieldParams {
   float pucker = 0;      // 0..1
   float lipRaise = 0;    // 0..1
   float blink = 0;       // 0..1
+  float browRaise = 0;   // px the brows move up (negative: down)
   // Head motion, applied on top, weighted by the head region.
   float rollRad = 0;
-  cv::Point2f shift;  // px
+  cv::Point2f shift;  // px, the whole head
+  cv::Point2f turn;   // px the face's front moves on top of the shift when it turns (yaw, pitch)
   float scaleX = 1, scaleY = 1;
   bool hasHeadMotion = false;
   float targetGap = 0;  // desired inner-lip opening at the centre, px

@@ -79,15 +79,17 @@ TargetMouth targetMouth(const FaceRig& r, const FieldParams& fp) {
 
 cv::Rect faceRegion(const FaceRig& r, const FieldParams& fp, cv::Size frame) {
   const float fw = r.faceHalfWidth, h = r.faceHeight;
-  return imageBox(r, r.lm[0].x - 0.25f * fw, std::min(r.eyes[0].browY, r.eyes[1].browY) - 0.1f * h,
+  const float above = fp.browRaise != 0 ? 0.4f : 0.1f;  // the brows' field reaches up the forehead
+  return imageBox(r, r.lm[0].x - 0.25f * fw, std::min(r.eyes[0].browY, r.eyes[1].browY) - above * h,
                   r.lm[16].x + 0.25f * fw, r.chinY + 0.35f * h + std::abs(fp.jawDrop), frame);
 }
 
 cv::Rect movingRegion(const FaceRig& r, const FieldParams& fp, cv::Size frame) {
   const cv::Rect face = faceRegion(r, fp, frame);
   if (!fp.hasHeadMotion) return face;
-  const float margin =
-      std::hypot(fp.shift.x, fp.shift.y) + std::abs(fp.rollRad) * 2.5f * r.faceHeight + 4;
+  const float margin = std::hypot(fp.shift.x, fp.shift.y) + std::hypot(fp.turn.x, fp.turn.y) +
+                       std::abs(fp.rollRad) * 2.5f * r.faceHeight +
+                       std::abs(std::max(fp.scaleX, fp.scaleY) - 1) * 2 * r.headRadiusY + 4;
   const cv::Rect head = imageBox(r, r.headCenter.x - 1.75f * r.headRadiusX - margin,
                                  r.headCenter.y - 1.75f * r.headRadiusY - margin,
                                  r.headCenter.x + 1.75f * r.headRadiusX + margin,
@@ -99,8 +101,8 @@ void warpFrame(const cv::Mat& base, const FaceRig& r, const FieldParams& fp,
                const TargetMouth& mouth, int fineStep, cv::Mat& out) {
   const cv::Rect region = movingRegion(r, fp, base.size());
   if (region.empty()) return;
-  const bool faceMoves =
-      fp.jawDrop != 0 || fp.widthShift != 0 || fp.pucker > 0 || fp.lipRaise > 0 || fp.blink > 0;
+  const bool faceMoves = fp.jawDrop != 0 || fp.widthShift != 0 || fp.pucker > 0 ||
+                         fp.lipRaise > 0 || fp.blink > 0 || fp.browRaise != 0;
   GridMap head, face;
   if (fp.hasHeadMotion) {
     head.build(region, kCoarseStep,

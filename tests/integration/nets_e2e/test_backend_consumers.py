@@ -10,7 +10,7 @@ With random-weight Wav2Lip written by the binary (`nets random-weights`):
 - an option the chosen mouth ignores (mouthGain with Wav2Lip) is a note in the
   CLI's JSON success event, the job record and MCP structuredContent;
 - the commercial licence policy makes auto pick the built-in mouth and say
-  why; a driver video fails naming the missing motion backend.
+  why; a driver video without FOMM weights goes to the built-in rig.
 """
 
 import json
@@ -126,8 +126,8 @@ class BackendConsumers(TempDirTest):
         self.assertTrue(by_key[("mouth", "wav2lip")]["usable"])
         self.assertTrue(by_key[("mouth", "diff2lip")]["implemented"])
         self.assertIn("is missing", by_key[("mouth", "diff2lip")]["reason"])
-        self.assertFalse(by_key[("motion", "fomm")]["implemented"])
-        self.assertIn("not implemented", by_key[("motion", "fomm")]["reason"])
+        self.assertTrue(by_key[("motion", "fomm")]["implemented"])
+        self.assertIn("is missing", by_key[("motion", "fomm")]["reason"])
         self.assertTrue(by_key[("mouth", "builtin")]["usable"])
         self.assertTrue(by_key[("enhance", "gfpgan")]["implemented"])
         self.assertFalse(by_key[("enhance", "gfpgan")]["usable"], "no GFPGAN file was written")
@@ -203,14 +203,20 @@ class BackendConsumers(TempDirTest):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("licence", p.stderr)
 
-    def test_driver_video_fails_naming_the_missing_motion_backend(self):
-        driver = os.path.join(self.tmp, "driver.mp4")
-        shutil.copy(self.audio, driver)
+    def test_driver_video_without_fomm_weights_is_followed_by_the_builtin_rig(self):
+        # A file without a video stream is refused naming it; FOMM asked for
+        # without its weights names them; auto says it took the built-in rig.
+        notvideo = os.path.join(self.tmp, "driver.mp4")
+        shutil.copy(self.audio, notvideo)
         out = os.path.join(self.tmp, "driven.mp4")
-        p = self.cli_render(out, "--driver-video", driver, check=False)
-        self.assertNotEqual(p.returncode, 0, "a driver video was silently ignored")
-        self.assertIn("fomm", p.stderr)
-        self.assertIn("not implemented", p.stderr)
+        p = self.cli_render(out, "--driver-video", notvideo, check=False)
+        self.assertNotEqual(p.returncode, 0, "a driver without video was silently ignored")
+        self.assertIn("driver.mp4", p.stderr)
+        self.assertIn("no video stream", p.stderr)
+        self.assertFalse(os.path.exists(out))
+        p = self.cli_render(out, "--motion-backend", "fomm", check=False)
+        self.assertEqual(p.returncode, 13, p.stderr)  # model missing
+        self.assertIn("vox-cpk.safetensors", p.stderr)
         self.assertFalse(os.path.exists(out))
 
 

@@ -61,6 +61,7 @@ avatar::Status measureVideo(const avatar::Engine& engine, const std::string& vid
     std::vector<avatar::PointF> pts;
     if (avatar::Status s = avatar::landmarksInBox(engine, toImage(f), box, &pts); !s) return s;
     out->mouthOpening.push_back(opening(pts));
+    out->landmarks.push_back(pts);
     float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
     for (const auto& p : pts) {
       x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x),

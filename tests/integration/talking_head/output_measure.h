@@ -9,15 +9,17 @@
 #include <opencv2/core.hpp>
 
 #include "avatar/engine.h"
+#include "avatar/image.h"
 #include "avatar/status.h"
 
 namespace measure {
 
 struct VideoMeasure {
   int fps = 0;
-  std::vector<cv::Mat> frames;       // RGB
-  std::vector<double> mouthOpening;  // inner-lip gap / face height, per frame
-  std::vector<float> loudness;       // of the video's audio track, per frame
+  std::vector<cv::Mat> frames;                         // RGB
+  std::vector<double> mouthOpening;                    // inner-lip gap / face height, per frame
+  std::vector<std::vector<avatar::PointF>> landmarks;  // 68 per frame
+  std::vector<float> loudness;                         // of the video's audio track, per frame
 };
 
 // Decodes `video`; finds the face on its first frame and follows it: each

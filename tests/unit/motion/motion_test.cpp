@@ -85,14 +85,14 @@ TEST(Blinks, IntervalsAndDurationsFollowTheRate) {
   ASSERT_LT(blinks.size(), 200u);
   for (size_t k = 1; k < blinks.size(); ++k) {
     const double interval = blinks[k].startSec - blinks[k - 1].startSec;
-    EXPECT_GE(interval, 2.0 + 0.15 - 1e-9);
-    EXPECT_LE(interval, 6.0 + 0.25 + 1e-9);
-    EXPECT_GE(blinks[k].durationSec, 0.15);
-    EXPECT_LE(blinks[k].durationSec, 0.25);
+    EXPECT_GE(interval, 2.0 + 0.2 - 1e-9);
+    EXPECT_LE(interval, 6.0 + 0.35 + 1e-9);
+    EXPECT_GE(blinks[k].durationSec, 0.2);
+    EXPECT_LE(blinks[k].durationSec, 0.35);
   }
   EXPECT_TRUE(planBlinkTimes(600, 0, 7).empty());
   EXPECT_EQ(blinkClosure(0, 0.2), 0.0f);
-  EXPECT_FLOAT_EQ(blinkClosure(0.08, 0.2), 1.0f);  // fully closed at 40%
+  EXPECT_FLOAT_EQ(blinkClosure(0.08, 0.2), 1.0f);  // shut from 30% to 45%
   EXPECT_EQ(blinkClosure(0.2, 0.2), 0.0f);
 }
 

@@ -22,9 +22,9 @@ std::shared_ptr<const Engine> engineWith(const std::string& name,
   const fs::path dir = nets_test::scratchDir() / name;
   fs::create_directories(dir);
   for (nets::NetKind k : kinds) {
-    const bool w2l = k == nets::NetKind::Wav2Lip;
-    const fs::path to =
-        dir / (w2l ? "wav2lip/wav2lip_gan.safetensors" : "gfpgan/GFPGANv1.4.safetensors");
+    const fs::path to = dir / (k == nets::NetKind::Wav2Lip ? "wav2lip/wav2lip_gan.safetensors"
+                               : k == nets::NetKind::Fomm  ? "fomm/vox-cpk.safetensors"
+                                                           : "gfpgan/GFPGANv1.4.safetensors");
     fs::create_directories(to.parent_path());
     fs::copy_file(nets_test::randomWeights(k), to, fs::copy_options::overwrite_existing);
   }
@@ -82,8 +82,10 @@ TEST(BackendTable, DeclaresEveryStageAndNamesOnlyKnownOptionsAndModels) {
   EXPECT_FALSE(d2l->commercialUse);
   const BackendInfo* fomm = findBackend(BackendRole::Motion, "fomm");
   ASSERT_NE(fomm, nullptr);
-  EXPECT_FALSE(fomm->implemented);
-  EXPECT_TRUE(fomm->needsDriverVideo);
+  EXPECT_TRUE(fomm->implemented);
+  EXPECT_TRUE(fomm->takesDriverVideo);
+  EXPECT_FALSE(fomm->commercialUse);
+  EXPECT_TRUE(findBackend(BackendRole::Motion, "builtin")->takesDriverVideo);
   EXPECT_FALSE(findBackend(BackendRole::Mouth, "wav2lip")->commercialUse);
   EXPECT_TRUE(findBackend(BackendRole::Enhance, "gfpgan")->commercialUse);
 }
@@ -163,16 +165,40 @@ TEST(BackendChoice, Diff2LipIsAMouthRowThatNeedsItsWeights) {
   EXPECT_NE(s.message().find("CC-BY-NC-4.0"), std::string::npos) << s.message();
 }
 
-TEST(BackendChoice, DriverVideoFailsNamingTheMissingMotionBackend) {
-  auto none = engineWith("models-none", {});
+TEST(BackendChoice, ADriverVideoGoesToFommWhenItCanRunElseToTheBuiltinRig) {
   RenderRequest r;
   r.driverVideoPath = "/tmp/driver.mp4";
   BackendChoice choice;
+  // No FOMM weights: the built-in rig follows the driver, and says why.
+  auto none = engineWith("models-none", {});
+  ASSERT_TRUE(chooseBackends(*none, r, &choice));
+  EXPECT_EQ(choice.motion, "builtin");
+  EXPECT_TRUE(hasNote(choice, "motion fomm not used: ")) << allNotes(choice);
+  EXPECT_TRUE(hasNote(choice, "motion: builtin (auto choice)")) << allNotes(choice);
+  // Asked for explicitly, missing weights are an error naming them.
+  r.options.motionBackend = MotionBackend::Fomm;
   Status s = chooseBackends(*none, r, &choice);
-  EXPECT_EQ(s.code(), ErrorCode::InvalidArgument);
-  EXPECT_EQ(s.subject(), "driverVideo");
-  EXPECT_NE(s.detail().find("fomm"), std::string::npos) << s.message();
-  EXPECT_NE(s.detail().find("not implemented"), std::string::npos) << s.message();
+  EXPECT_EQ(s.code(), ErrorCode::ModelMissing);
+  EXPECT_EQ(s.subject(), "fomm");
+  EXPECT_NE(s.detail().find("vox-cpk.safetensors"), std::string::npos) << s.message();
+  // With the weights, auto takes FOMM for a driver video; not without one.
+  auto fomm = engineWith("models-fomm", {nets::NetKind::Fomm});
+  r.options.motionBackend = MotionBackend::Auto;
+  ASSERT_TRUE(chooseBackends(*fomm, r, &choice));
+  EXPECT_EQ(choice.motion, "fomm");
+  ASSERT_TRUE(chooseBackends(*fomm, request(), &choice));
+  EXPECT_EQ(choice.motion, "builtin");
+  // The commercial policy keeps the built-in rig (FOMM's weights are not).
+  r.options.licence = LicencePolicy::Commercial;
+  ASSERT_TRUE(chooseBackends(*fomm, r, &choice));
+  EXPECT_EQ(choice.motion, "builtin");
+  EXPECT_TRUE(hasNote(choice, "motion fomm not used: licence policy commercial excludes it"))
+      << allNotes(choice);
+  // Explicit builtin with FOMM installed: the rig.
+  r.options.licence = LicencePolicy::Any;
+  r.options.motionBackend = MotionBackend::Builtin;
+  ASSERT_TRUE(chooseBackends(*fomm, r, &choice));
+  EXPECT_EQ(choice.motion, "builtin");
 }
 
 TEST(BackendChoice, CommercialPolicyPicksTheBuiltinMouthAndSaysWhy) {

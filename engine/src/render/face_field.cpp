@@ -215,8 +215,38 @@ cv::Point2f invert(Map&& map, cv::Point2f t, cv::Point2f start, float maxStep) {
 
 }  // namespace
 
+namespace {
+
+// Where to start inverting at a point of a closing eye. There the map
+// squeezes the eye into its lower lid (slope 1 - blink, near 0), so Newton
+// from the target itself steps wildly and can settle on the squeezed eye
+// instead of the lid skin that now covers it. The eye's field moves points
+// down only and keeps their order along y, so one bisection along the
+// column finds the source that lands on the target.
+cv::Point2f blinkStart(const FaceRig& r, const FieldParams& fp, cv::Point2f q) {
+  for (const EyeRig& e : r.eyes) {
+    const float margin = 0.25f * (e.xOuter - e.xInner);
+    if (q.x < e.xInner - margin || q.x > e.xOuter + margin) continue;
+    const float xc = std::clamp(q.x, e.xInner, e.xOuter);
+    const float up = e.upperLid.yAt(xc), low = e.lowerLid.yAt(xc);
+    const float top = up - std::max(1.2f * e.maxGap, 0.55f * (up - e.browY));
+    if (q.y < top || q.y > low) continue;
+    float lo = top, hi = low;
+    for (int it = 0; it < 24; ++it) {
+      const float mid = 0.5f * (lo + hi);
+      const float at = mid + eyeField(e, r.faceHeight, fp.blink, {q.x, mid});
+      (at < q.y ? lo : hi) = mid;
+    }
+    return {q.x, 0.5f * (lo + hi)};
+  }
+  return q;
+}
+
+}  // namespace
+
 cv::Point2f faceInverse(const FaceRig& r, const FieldParams& fp, cv::Point2f q, LipSide side) {
-  return invert([&](cv::Point2f p) { return faceForward(r, fp, p, side); }, q, q,
+  const cv::Point2f start = fp.blink > 0 ? blinkStart(r, fp, q) : q;
+  return invert([&](cv::Point2f p) { return faceForward(r, fp, p, side); }, q, start,
                 0.5f * r.faceHeight);
 }
 

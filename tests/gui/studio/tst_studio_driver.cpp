@@ -1,0 +1,218 @@
+// The driver video in the studio: chosen (the path a drop, the file dialog
+// and the recent list all take), tracked off the GUI thread, played beside
+// the preview in step with the playhead (driverFrameAt with the loop mode)
+// with the tracked face drawn over it, driving the preview's pose and the
+// renders; bad files give an error naming them; clearing restores the
+// photo's own motion.
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QSlider>
+#include <cmath>
+
+#include "DriverTracker.h"
+#include "DriverView.h"
+#include "PreviewController.h"
+#include "PreviewView.h"
+#include "RenderJob.h"
+#include "RenderQueue.h"
+#include "StudioTestSupport.h"
+#include "avatar/driver.h"
+#include "avatar/session.h"
+
+using studio::MainWindow;
+
+namespace {
+
+// Mean absolute difference of two same-size images (0..255).
+double meanDiff(const QImage& a, const QImage& b) {
+  const QImage x = a.convertToFormat(QImage::Format_RGB888);
+  const QImage y = b.convertToFormat(QImage::Format_RGB888);
+  if (x.size() != y.size() || x.isNull()) return -1;
+  double sum = 0;
+  for (int r = 0; r < x.height(); ++r) {
+    const uchar* p = x.constScanLine(r);
+    const uchar* q = y.constScanLine(r);
+    for (int i = 0; i < x.width() * 3; ++i) sum += std::abs(int(p[i]) - int(q[i]));
+  }
+  return sum / (double(x.width()) * x.height() * 3);
+}
+
+}  // namespace
+
+class StudioDriver : public QObject {
+  Q_OBJECT
+
+  QString photo_, audio_, driver_;
+
+  bool waitForDriver(MainWindow& w, bool* ok) {
+    QSignalSpy spy(&w, &MainWindow::driverFinished);
+    if (!spy.wait(180000)) return false;
+    *ok = spy.first().first().toBool();
+    return true;
+  }
+  // Moves the playhead to `frame` and waits for the preview to show it.
+  static bool showFrame(MainWindow& w, int frame) {
+    w.playheadSlider()->setValue(frame);
+    return studiotest::waitForSettledPreview(w, 60000) && w.previewView()->frameIndex() == frame;
+  }
+  static void setLoop(MainWindow& w, avatar::DriverLoop loop) {
+    auto* combo = w.findChild<QComboBox*>(QStringLiteral("field_driverLoop"));
+    QVERIFY(combo);
+    const int i = combo->findData(QString::fromLatin1(avatar::toString(loop)));
+    QVERIFY(i >= 0);
+    combo->setCurrentIndex(i);  // as the user picks it: optionsChanged
+    QCOMPARE(w.options().driverLoop, loop);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    photo_ = studiotest::testdata(QStringLiteral("faces/alice.png"));
+    audio_ = studiotest::testdata(QStringLiteral("audio/hello.wav"));
+    const QString actor = studiotest::testdata(QStringLiteral("faces/happy.png"));
+    if (photo_.isEmpty() || audio_.isEmpty() || actor.isEmpty())
+      QSKIP("AVATAR_TESTDATA (faces/alice.png, faces/happy.png, audio/hello.wav) is not available");
+    const std::string landmarks =
+        studiotest::engine()->modelsDir() + "/face-api/face_landmark_68_model.bin";
+    if (!QFileInfo::exists(QString::fromStdString(landmarks)))
+      QSKIP("face-api models absent (scripts/setup.sh --models)");
+    // The driver: another face turning its head (motion scale 3) for 1.2 s,
+    // shorter than the 2.5 s of speech, so the loop mode matters.
+    const QString dir = studiotest::scratchDir(QStringLiteral("driver"));
+    const QString speech = dir + QStringLiteral("/driver-speech.wav");
+    QVERIFY(studiotest::writeSpeechLikeWav(speech, 1.2));
+    driver_ = dir + QStringLiteral("/driver.mp4");
+    avatar::RenderRequest r;
+    r.imagePath = actor.toStdString();
+    r.audioPath = speech.toStdString();
+    r.outputPath = driver_.toStdString();
+    r.options.motionScale = 3;
+    r.options.width = r.options.height = 256;
+    avatar::RenderResult result;
+    const avatar::Status s = avatar::renderVideo(studiotest::engine(), r, &result);
+    QVERIFY2(s.isOk(), s.message().c_str());
+  }
+
+  void driverPlaysBesideThePreviewAndDrivesIt() {
+    MainWindow w(studiotest::engine());
+    w.show();
+    QVERIFY(studiotest::loadInputs(w, photo_, audio_));
+    auto* preview = w.previewController();
+    const int outputFrames = preview->info().frameCount;
+    QVERIFY(showFrame(w, 20));
+    const QImage noDriver20 = w.previewView()->frame();
+    QCOMPARE(w.driverView()->shownFrame(), -1);
+
+    // Set the driver as a drop or the file dialog does; tracking runs off the GUI thread.
+    w.setDriverVideo(driver_);
+    QVERIFY(w.driverTracker()->isTracking());
+    QVERIFY(w.driverPath().isEmpty());  // not used until tracked
+    bool ok = false;
+    QVERIFY(waitForDriver(w, &ok));
+    QVERIFY2(ok, qPrintable(w.lastError()));
+    QCOMPARE(w.driverPath(), driver_);
+    QVERIFY(QTest::qWaitFor([&] { return preview->hasSession(); }, 180000));
+    QVERIFY(studiotest::waitForSettledPreview(w, 60000));
+    const avatar::DriverTrack* track = w.driverTracker()->result();
+    QVERIFY(track);
+    const int n = int(track->frames.size());
+    QVERIFY2(n > 0 && n < outputFrames, qPrintable(QStringLiteral("%1 driver frames").arg(n)));
+
+    // The driver view shows the frame the playhead maps to, with the tracked face.
+    for (int frame : {5, n - 3}) {
+      QVERIFY(showFrame(w, frame));
+      const int expected = avatar::driverFrameAt(frame, n, avatar::DriverLoop::PingPong);
+      QCOMPARE(w.driverView()->shownFrame(), expected);
+      QVERIFY(!w.driverView()->thumbnail().isNull());
+      QVERIFY(w.driverView()->thumbnail().width() <= studio::DriverTracker::kThumbnailSide);
+      QCOMPARE(w.driverView()->faceDrawn(), track->frames[size_t(expected)].face);
+      if (track->frames[size_t(expected)].face) QCOMPARE(w.driverView()->landmarksDrawn(), 68);
+    }
+    QVERIFY(w.driverView()->faceDrawn());  // the actor's face is tracked
+
+    // Past the driver's end: ping-pong plays it backwards, loop from the start.
+    const int past = std::min(outputFrames - 1, n + n / 2);
+    QVERIFY(showFrame(w, past));
+    const int pingpong = avatar::driverFrameAt(past, n, avatar::DriverLoop::PingPong);
+    const int loop = avatar::driverFrameAt(past, n, avatar::DriverLoop::Loop);
+    QVERIFY(pingpong != loop);
+    QCOMPARE(w.driverView()->shownFrame(), pingpong);
+    setLoop(w, avatar::DriverLoop::Loop);
+    QCOMPARE(w.driverView()->shownFrame(), loop);
+    QVERIFY(studiotest::waitForSettledPreview(w, 60000));
+    setLoop(w, avatar::DriverLoop::PingPong);
+    QCOMPARE(w.driverView()->shownFrame(), pingpong);
+
+    // The frame where the driver's head is turned furthest from its reference.
+    const float refYaw = track->frames[size_t(track->firstFaceFrame)].measures.yawDeg;
+    int turned = 0;
+    float most = -1;
+    for (int f = 0; f < n; ++f) {
+      const float yaw = std::abs(track->frames[size_t(f)].measures.yawDeg - refYaw);
+      if (yaw > most) most = yaw, turned = f;
+    }
+    qInfo("driver: %d frames, head turned %.1f degrees at frame %d", n, double(most), turned);
+    QVERIFY(showFrame(w, turned));
+    const QImage driven = w.previewView()->frame();
+    QCOMPARE(w.driverView()->shownFrame(), turned);
+
+    // The render queue renders with the driver.
+    const QString out = studiotest::scratchDir(QStringLiteral("driver")) + "/driven.mp4";
+    QFile::remove(out);
+    studio::RenderJob* job = w.renderTo(out);
+    QVERIFY(job);
+    QCOMPARE(QString::fromStdString(job->request().driverVideoPath), driver_);
+    w.renderQueue()->cancelAll();
+    w.renderQueue()->waitForIdle();
+
+    // Clearing restores the no-driver state: the photo's own motion.
+    w.clearDriverVideo();
+    QVERIFY(w.driverPath().isEmpty());
+    QVERIFY(!w.driverTracker()->result());
+    QCOMPARE(w.driverView()->shownFrame(), -1);
+    QVERIFY(!w.driverView()->showsError());
+    QVERIFY(QTest::qWaitFor([&] { return preview->hasSession(); }, 180000));
+    QVERIFY(showFrame(w, turned));
+    const double diff = meanDiff(driven, w.previewView()->frame());
+    qInfo("preview at frame %d: mean difference %.2f with the driver vs without", turned, diff);
+    QVERIFY2(diff > 1.0, qPrintable(QString::number(diff)));
+    QVERIFY(showFrame(w, 20));
+    QCOMPARE(meanDiff(noDriver20, w.previewView()->frame()), 0.0);
+    studio::RenderJob* plain = w.renderTo(out);
+    QVERIFY(plain);
+    QVERIFY(plain->request().driverVideoPath.empty());
+    w.renderQueue()->cancelAll();
+    w.renderQueue()->waitForIdle();
+  }
+
+  void badDriverShowsAnErrorNamingIt() {
+    MainWindow w(studiotest::engine());
+    w.show();
+    const QString junk = studiotest::writeJunkFile(
+        studiotest::scratchDir(QStringLiteral("driver")) + QStringLiteral("/not-a-video.mp4"));
+    w.setDriverVideo(junk);
+    bool ok = true;
+    QVERIFY(waitForDriver(w, &ok));
+    QVERIFY(!ok);
+    QVERIFY2(w.lastError().contains(QStringLiteral("not-a-video.mp4")), qPrintable(w.lastError()));
+    QVERIFY(w.driverView()->showsError());
+    QVERIFY(w.driverView()->message().contains(QStringLiteral("not-a-video.mp4")));
+    QVERIFY(w.driverPath().isEmpty());
+    QCOMPARE(w.driverView()->shownFrame(), -1);
+
+    // A later good driver replaces the error; clearing mid-track cancels it.
+    w.setDriverVideo(driver_);
+    QVERIFY(w.driverTracker()->isTracking());
+    QVERIFY(!w.driverView()->showsError());
+    QSignalSpy finished(&w, &MainWindow::driverFinished);
+    w.clearDriverVideo();
+    QVERIFY(!w.driverTracker()->isTracking());
+    QTest::qWait(200);
+    QCOMPARE(finished.count(), 0);  // the cancelled track reports nothing
+    QVERIFY(w.driverPath().isEmpty());
+  }
+};
+
+STUDIO_TEST_MAIN(StudioDriver)
+#include "tst_studio_driver.moc"

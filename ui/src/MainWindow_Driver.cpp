@@ -84,6 +84,7 @@ void MainWindow::setDriverVideo(const QString& path) {
     return;
   }
   driverFps_ = options().fps;
+  driverPath_.clear();                      // renders use a driver once it is tracked
   driverTracker_->track(path, driverFps_);  // cancels a running one
   const QString name = QFileInfo(path).fileName();
   driverView_->setMessage(tr("Tracking the face in %1…").arg(name));

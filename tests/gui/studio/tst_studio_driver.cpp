@@ -6,7 +6,10 @@
 // photo's own motion.
 #include <QComboBox>
 #include <QDir>
+#include <QDropEvent>
 #include <QFileInfo>
+#include <QListWidget>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QSlider>
 #include <cmath>
@@ -57,13 +60,24 @@ class StudioDriver : public QObject {
     w.playheadSlider()->setValue(frame);
     return studiotest::waitForSettledPreview(w, 60000) && w.previewView()->frameIndex() == frame;
   }
-  static void setLoop(MainWindow& w, avatar::DriverLoop loop) {
-    auto* combo = w.findChild<QComboBox*>(QStringLiteral("field_driverLoop"));
-    QVERIFY(combo);
-    const int i = combo->findData(QString::fromLatin1(avatar::toString(loop)));
-    QVERIFY(i >= 0);
-    combo->setCurrentIndex(i);  // as the user picks it: optionsChanged
-    QCOMPARE(w.options().driverLoop, loop);
+  // Picks `value` in the settings' combo box of `field`, as the user does.
+  static bool pick(MainWindow& w, const char* field, const char* value) {
+    auto* combo = w.findChild<QComboBox*>(QStringLiteral("field_") + QLatin1String(field));
+    const int i = combo ? combo->findData(QString::fromLatin1(value)) : -1;
+    if (i < 0) return false;
+    combo->setCurrentIndex(i);  // emits optionsChanged
+    return true;
+  }
+  // A file dropped onto the driver view, as from a file manager.
+  static void dropOnDriverView(MainWindow& w, const QString& path) {
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    QWidget* view = w.driverView();
+    const QPoint at = view->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(view, &enter);
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(view, &drop);
   }
 
  private Q_SLOTS:
@@ -107,11 +121,15 @@ class StudioDriver : public QObject {
     // Set the driver as a drop or the file dialog does; tracking runs off the GUI thread.
     w.setDriverVideo(driver_);
     QVERIFY(w.driverTracker()->isTracking());
+    QVERIFY(w.driverView()->message().contains(QStringLiteral("Tracking")));
     QVERIFY(w.driverPath().isEmpty());  // not used until tracked
     bool ok = false;
     QVERIFY(waitForDriver(w, &ok));
     QVERIFY2(ok, qPrintable(w.lastError()));
     QCOMPARE(w.driverPath(), driver_);
+    auto* recent = w.findChild<QListWidget*>(QStringLiteral("recentDrivers"));
+    QVERIFY(recent && recent->count() > 0);
+    QCOMPARE(recent->item(0)->data(Qt::UserRole).toString(), QFileInfo(driver_).absoluteFilePath());
     QVERIFY(QTest::qWaitFor([&] { return preview->hasSession(); }, 180000));
     QVERIFY(studiotest::waitForSettledPreview(w, 60000));
     const avatar::DriverTrack* track = w.driverTracker()->result();
@@ -138,11 +156,16 @@ class StudioDriver : public QObject {
     const int loop = avatar::driverFrameAt(past, n, avatar::DriverLoop::Loop);
     QVERIFY(pingpong != loop);
     QCOMPARE(w.driverView()->shownFrame(), pingpong);
-    setLoop(w, avatar::DriverLoop::Loop);
+    const QImage pingpongFrame = w.previewView()->frame();
+    QVERIFY(pick(w, "driverLoop", "loop"));
+    QCOMPARE(w.options().driverLoop, avatar::DriverLoop::Loop);
     QCOMPARE(w.driverView()->shownFrame(), loop);
-    QVERIFY(studiotest::waitForSettledPreview(w, 60000));
-    setLoop(w, avatar::DriverLoop::PingPong);
+    // The preview follows: the pose of driver frame `loop`, not `pingpong`.
+    QVERIFY(QTest::qWaitFor([&] { return meanDiff(pingpongFrame, w.previewView()->frame()) > 0.5; },
+                            60000));
+    QVERIFY(pick(w, "driverLoop", "pingpong"));
     QCOMPARE(w.driverView()->shownFrame(), pingpong);
+    QVERIFY(studiotest::waitForSettledPreview(w, 60000));
 
     // The frame where the driver's head is turned furthest from its reference.
     const float refYaw = track->frames[size_t(track->firstFaceFrame)].measures.yawDeg;
@@ -156,6 +179,14 @@ class StudioDriver : public QObject {
     QVERIFY(showFrame(w, turned));
     const QImage driven = w.previewView()->frame();
     QCOMPARE(w.driverView()->shownFrame(), turned);
+
+    // driverMouth video: the mouth follows the driver's instead of the speech.
+    QVERIFY(pick(w, "driverMouth", "video"));
+    QVERIFY(
+        QTest::qWaitFor([&] { return meanDiff(driven, w.previewView()->frame()) > 0.1; }, 60000));
+    QVERIFY(pick(w, "driverMouth", "audio"));
+    QVERIFY(
+        QTest::qWaitFor([&] { return meanDiff(driven, w.previewView()->frame()) == 0.0; }, 60000));
 
     // The render queue renders with the driver.
     const QString out = studiotest::scratchDir(QStringLiteral("driver")) + "/driven.mp4";
@@ -191,7 +222,8 @@ class StudioDriver : public QObject {
     w.show();
     const QString junk = studiotest::writeJunkFile(
         studiotest::scratchDir(QStringLiteral("driver")) + QStringLiteral("/not-a-video.mp4"));
-    w.setDriverVideo(junk);
+    dropOnDriverView(w, junk);
+    QCOMPARE(w.driverTracker()->path(), junk);
     bool ok = true;
     QVERIFY(waitForDriver(w, &ok));
     QVERIFY(!ok);
@@ -201,8 +233,13 @@ class StudioDriver : public QObject {
     QVERIFY(w.driverPath().isEmpty());
     QCOMPARE(w.driverView()->shownFrame(), -1);
 
-    // A later good driver replaces the error; clearing mid-track cancels it.
-    w.setDriverVideo(driver_);
+    // A recent driver (persisted by the first test's window) replaces the
+    // error; clearing mid-track cancels it.
+    auto* recent = w.findChild<QListWidget*>(QStringLiteral("recentDrivers"));
+    QVERIFY(recent && recent->count() > 0);
+    QCOMPARE(recent->item(0)->data(Qt::UserRole).toString(), QFileInfo(driver_).absoluteFilePath());
+    Q_EMIT recent->itemActivated(recent->item(0));
+    QCOMPARE(w.driverTracker()->path(), QFileInfo(driver_).absoluteFilePath());
     QVERIFY(w.driverTracker()->isTracking());
     QVERIFY(!w.driverView()->showsError());
     QSignalSpy finished(&w, &MainWindow::driverFinished);

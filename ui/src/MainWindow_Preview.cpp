@@ -133,7 +133,7 @@ void MainWindow::sendOptionsToPreviews(const avatar::RenderOptions& o) {
   sentOptions_ = o;
   preview_->setOptions(diffusion_->fastOptions(o));
   // The driver is tracked at the output's frame rate.
-  if (!driverTracker_->path().isEmpty() && o.fps != driverFps_) {
+  if ((!driverPath_.isEmpty() || driverTracker_->isTracking()) && o.fps != driverFps_) {
     setDriverVideo(driverTracker_->path());
   }
   updateDriverView(true);  // the loop mode may have changed

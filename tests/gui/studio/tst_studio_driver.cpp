@@ -21,6 +21,7 @@
 #include "RenderJob.h"
 #include "RenderQueue.h"
 #include "StudioTestSupport.h"
+#include "Theme.h"
 #include "avatar/driver.h"
 #include "avatar/session.h"
 
@@ -40,6 +41,21 @@ double meanDiff(const QImage& a, const QImage& b) {
     for (int i = 0; i < x.width() * 3; ++i) sum += std::abs(int(p[i]) - int(q[i]));
   }
   return sum / (double(x.width()) * x.height() * 3);
+}
+
+// Pixels of `image` within 40 (sum of channel differences) of `c`.
+int pixelsNear(const QImage& image, const QColor& c) {
+  const QImage x = image.convertToFormat(QImage::Format_RGB888);
+  int n = 0;
+  for (int r = 0; r < x.height(); ++r) {
+    const uchar* p = x.constScanLine(r);
+    for (int i = 0; i < x.width(); ++i, p += 3) {
+      if (std::abs(p[0] - c.red()) + std::abs(p[1] - c.green()) + std::abs(p[2] - c.blue()) < 40) {
+        ++n;
+      }
+    }
+  }
+  return n;
 }
 
 }  // namespace
@@ -215,6 +231,37 @@ class StudioDriver : public QObject {
     QVERIFY(plain->request().driverVideoPath.empty());
     w.renderQueue()->cancelAll();
     w.renderQueue()->waitForIdle();
+  }
+
+  // What the driver view paints: the tracked face over the frame, or "No face".
+  void driverViewDrawsTheFaceOrNoFace() {
+    studio::DriverView view;
+    view.resize(300, 300);
+    view.show();
+    QImage grey(240, 240, QImage::Format_RGB888);
+    grey.fill(QColor(128, 128, 128));
+    avatar::DriverFrame tracked;
+    tracked.face = true;
+    tracked.box = {120, 120, 240, 240};  // tracked-frame pixels, twice the thumbnail's
+    for (int i = 0; i < 68; ++i) {
+      tracked.landmarks68.push_back({float(140 + 3 * i), float(180 + 2 * (i % 17) * 5)});
+    }
+    view.setFrame(grey, tracked, 0.5, 3, 30);
+    QCOMPARE(view.shownFrame(), 3);
+    QVERIFY(view.faceDrawn());
+    QCOMPARE(view.landmarksDrawn(), 68);
+    const QImage withFace = view.grab().toImage();
+    const QColor red(0xc9, 0x3c, 0x3c);
+    QVERIFY(pixelsNear(withFace, studio::overlayColor()) > 100);
+    QCOMPARE(pixelsNear(withFace, red), 0);
+
+    avatar::DriverFrame lost;  // no face on this frame: the pose is held
+    lost.measures = tracked.measures;
+    view.setFrame(grey, lost, 0.5, 4, 30);
+    QVERIFY(view.noFaceShown());
+    const QImage noFace = view.grab().toImage();
+    QCOMPARE(pixelsNear(noFace, studio::overlayColor()), 0);
+    QVERIFY(pixelsNear(noFace, red) > 50);  // the "No face" chip
   }
 
   void badDriverShowsAnErrorNamingIt() {

@@ -49,6 +49,32 @@ struct DriverTracker::Job {
   std::shared_ptr<avatar::DriverTrack> track;
   QVector<QByteArray> thumbnails;
   double scale = 1;
+  int stride = 1;
+  qint64 bytes = 0, budget = 0;
+
+  // Keeps frame `frame`'s thumbnail unless the stride skips it; halves what
+  // is kept while over the budget.
+  void keep(int frame, const QImage& rgb) {
+    if (frame < 0 || frame % stride != 0) return;
+    QByteArray jpeg;
+    QBuffer buffer(&jpeg);
+    buffer.open(QIODevice::WriteOnly);
+    rgb.save(&buffer, "JPEG", 85);
+    if (thumbnails.size() <= frame) thumbnails.resize(frame + 1);
+    bytes += jpeg.size();
+    thumbnails[frame] = std::move(jpeg);
+    while (bytes > budget && stride < (1 << 20)) {
+      stride *= 2;
+      bytes = 0;
+      for (qsizetype i = 0; i < thumbnails.size(); ++i) {
+        if (i % stride != 0) {
+          thumbnails[i].clear();
+          thumbnails[i].squeeze();
+        }
+        bytes += thumbnails[i].size();
+      }
+    }
+  }
 };
 
 DriverTracker::DriverTracker(std::shared_ptr<const avatar::Engine> engine, QObject* parent)
@@ -75,11 +101,13 @@ void DriverTracker::clear() {
   track_.reset();
   thumbnails_.clear();
   scale_ = 1;
+  stride_ = 1;
 }
 
 QImage DriverTracker::thumbnail(int frame) const {
-  if (frame < 0 || frame >= thumbnails_.size() || thumbnails_[frame].isEmpty()) return {};
-  return QImage::fromData(thumbnails_[frame], "JPEG");
+  if (frame < 0 || frame >= thumbnails_.size()) return {};
+  frame -= frame % stride_;
+  return thumbnails_[frame].isEmpty() ? QImage() : QImage::fromData(thumbnails_[frame], "JPEG");
 }
 
 void DriverTracker::track(const QString& path, double fps) {
@@ -90,6 +118,7 @@ void DriverTracker::track(const QString& path, double fps) {
   job->generation = generation_;
   job->path = toEnginePath(path);
   job->fps = fps;
+  job->budget = budget_;
   job->stop = stop_ = std::make_shared<avatar::StopToken>();
   Q_EMIT started(path);
   if (!engine_) {
@@ -109,7 +138,7 @@ void DriverTracker::track(const QString& path, double fps) {
         avatar::DriverTrackOptions options;
         options.fps = job->fps;
         options.onFrame = [job](int frame, const avatar::Image& rgb, const avatar::DriverFrame&) {
-          if (rgb.width <= 0 || rgb.height <= 0) return;
+          if (rgb.width <= 0 || rgb.height <= 0 || frame < 0 || frame % job->stride != 0) return;
           job->scale = std::min(1.0, double(kThumbnailSide) / std::max(rgb.width, rgb.height));
           QImage full = toQImage(rgb);
           QImage small = job->scale < 1.0
@@ -117,13 +146,7 @@ void DriverTracker::track(const QString& path, double fps) {
                                            int(std::lround(rgb.height * job->scale)),
                                            Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
                              : full;
-          QByteArray jpeg;
-          QBuffer buffer(&jpeg);
-          buffer.open(QIODevice::WriteOnly);
-          small.save(&buffer, "JPEG", 85);
-          if (frame < 0) return;
-          if (job->thumbnails.size() <= frame) job->thumbnails.resize(frame + 1);
-          job->thumbnails[frame] = jpeg;
+          job->keep(frame, small);
         };
         job->track = std::make_shared<avatar::DriverTrack>();
         job->status = avatar::trackDriverVideo(*engine, job->path, options, job->track.get(),
@@ -138,6 +161,7 @@ void DriverTracker::track(const QString& path, double fps) {
                 self->thumbnails_ = std::move(job->thumbnails);
                 self->thumbnails_.resize(qsizetype(job->track->frames.size()));
                 self->scale_ = job->scale;
+                self->stride_ = job->stride;
               }
               Q_EMIT self->finished(job->status);
             },

@@ -24,12 +24,16 @@ class DriverTracker : public QObject {
 
  public:
   static constexpr int kThumbnailSide = 240;  // longer side of the kept frames
+  // Thumbnails beyond this many bytes keep every 2nd frame, then every 4th, ...
+  static constexpr qint64 kThumbnailBudget = 128 << 20;
 
   explicit DriverTracker(std::shared_ptr<const avatar::Engine> engine, QObject* parent = nullptr);
   ~DriverTracker() override;
 
   // Tracks `path` at `fps` (the output's frame rate), replacing any driver.
   void track(const QString& path, double fps);
+  // For tests: a smaller thumbnail budget (bytes) for the next track().
+  void setThumbnailBudget(qint64 bytes) { budget_ = bytes; }
   // Cancels any tracking and forgets the driver.
   void clear();
 
@@ -40,9 +44,12 @@ class DriverTracker : public QObject {
   const avatar::DriverTrack* result() const { return track_.get(); }
   // Frame i's thumbnail (null when out of range); landmarks are in
   // result()'s frame pixels, which map onto it by thumbnailScale(). Kept as
-  // JPEG in memory (a few kB a frame), decoded when shown.
+  // JPEG in memory (a few kB a frame), decoded when shown. A driver too long
+  // for the budget keeps every thumbnailStride()-th frame; the others show
+  // the kept frame before them.
   QImage thumbnail(int frame) const;
   double thumbnailScale() const { return scale_; }
+  int thumbnailStride() const { return stride_; }
 
  Q_SIGNALS:
   void started(const QString& path);
@@ -63,6 +70,8 @@ class DriverTracker : public QObject {
   std::shared_ptr<const avatar::DriverTrack> track_;
   QVector<QByteArray> thumbnails_;
   double scale_ = 1;
+  int stride_ = 1;
+  qint64 budget_ = kThumbnailBudget;
 };
 
 }  // namespace studio

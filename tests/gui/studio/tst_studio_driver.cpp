@@ -264,6 +264,32 @@ class StudioDriver : public QObject {
     QVERIFY(pixelsNear(noFace, red) > 50);  // the "No face" chip
   }
 
+  // A driver too long for the thumbnail budget keeps every 2nd, 4th, ...
+  // frame; every frame still has a picture (the kept one before it).
+  void longDriverKeepsFewerThumbnails() {
+    studio::DriverTracker full(studiotest::engine());
+    studio::DriverTracker tight(studiotest::engine());
+    for (auto* t : {&full, &tight}) {
+      QSignalSpy done(t, &studio::DriverTracker::finished);
+      if (t == &tight) t->setThumbnailBudget(40 * 1024);
+      t->track(driver_, 25);
+      QVERIFY(done.wait(180000));
+      const auto status = done.first().first().value<avatar::Status>();
+      QVERIFY2(status.isOk(), status.message().c_str());
+    }
+    QCOMPARE(full.thumbnailStride(), 1);
+    QVERIFY(tight.thumbnailStride() > 1);
+    const int n = int(tight.result()->frames.size());
+    QCOMPARE(n, int(full.result()->frames.size()));
+    const int stride = tight.thumbnailStride();
+    for (int f = 0; f < n; ++f) {
+      QVERIFY(!full.thumbnail(f).isNull());
+      QCOMPARE(tight.thumbnail(f), tight.thumbnail(f - f % stride));
+      QCOMPARE(tight.thumbnail(f), full.thumbnail(f - f % stride));
+    }
+    QVERIFY(tight.thumbnail(n).isNull());
+  }
+
   void badDriverShowsAnErrorNamingIt() {
     MainWindow w(studiotest::engine());
     w.show();

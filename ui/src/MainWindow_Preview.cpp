@@ -103,11 +103,12 @@ void MainWindow::setOptions(const avatar::RenderOptions& options) {
   if (!photo_.path.isEmpty()) showFaceResult();
 }
 
-avatar::RenderRequest MainWindow::previewRequest(const avatar::RenderOptions& o) const {
+avatar::RenderRequest MainWindow::previewRequest(const avatar::RenderOptions& o,
+                                                 const QString& driver) const {
   avatar::RenderRequest request;
   request.imagePath = toEnginePath(photoPath_);
   request.audioPath = toEnginePath(audioPath_);
-  if (!driverPath_.isEmpty()) request.driverVideoPath = toEnginePath(driverPath_);
+  if (!driver.isEmpty()) request.driverVideoPath = toEnginePath(driver);
   request.options = o;
   return request;
 }
@@ -119,7 +120,7 @@ void MainWindow::reopenSession() {
     updateTransport();
     return;
   }
-  avatar::RenderRequest request = previewRequest(options());
+  avatar::RenderRequest request = previewRequest(options(), driverPath_);
   sessionDriver_ = driverPath_;
   diffusion_->open(request);
   sentOptions_ = acceptedOptions_ = request.options;
@@ -129,7 +130,8 @@ void MainWindow::reopenSession() {
 }
 
 void MainWindow::sendOptionsToPreviews(const avatar::RenderOptions& o) {
-  if (!photoPath_.isEmpty() && !audioPath_.isEmpty()) diffusion_->open(previewRequest(o));
+  if (!photoPath_.isEmpty() && !audioPath_.isEmpty())
+    diffusion_->open(previewRequest(o, sessionDriver_));
   sentOptions_ = o;
   preview_->setOptions(diffusion_->fastOptions(o));
   // The driver is tracked at the output's frame rate.

@@ -166,7 +166,7 @@ class StudioDriver : public QObject {
     QVERIFY(w.driverView()->faceDrawn());  // the actor's face is tracked
 
     // Past the driver's end: ping-pong plays it backwards, loop from the start.
-    const int past = std::min(outputFrames - 1, n + n / 2);
+    const int past = std::min(outputFrames - 1, n + n / 4);  // far apart in the two modes
     QVERIFY(showFrame(w, past));
     const int pingpong = avatar::driverFrameAt(past, n, avatar::DriverLoop::PingPong);
     const int loop = avatar::driverFrameAt(past, n, avatar::DriverLoop::Loop);

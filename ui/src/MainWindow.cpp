@@ -17,12 +17,15 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSlider>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "DriverTracker.h"
+#include "DriverView.h"
 #include "EngineTypes.h"
 #include "ErrorText.h"
 #include "Icons.h"
@@ -58,8 +61,10 @@ MainWindow::MainWindow(std::shared_ptr<const avatar::Engine> engine, QWidget* pa
   diffusion_ = new DiffusionPreview(engine_, this);
   clock_ = new PlaybackClock(this);
   queue_ = new RenderQueue(engine_, this);
+  driverTracker_ = new DriverTracker(engine_, this);
   buildUi();
   connectPreview();
+  connectDriver();
   connectDiffusionPreview();
   connectRender();
   loadSettings();
@@ -108,8 +113,16 @@ QWidget* MainWindow::buildCentral() {
   auto* v = new QVBoxLayout(central);
   v->setContentsMargins(0, 0, 0, 0);
   v->setSpacing(0);
-  previewView_ = new PreviewView(central);
-  v->addWidget(previewView_, 1);
+  auto* views = new QSplitter(Qt::Horizontal, central);
+  views->setObjectName(QStringLiteral("viewSplitter"));
+  previewView_ = new PreviewView(views);
+  driverView_ = new DriverView(views);
+  views->addWidget(previewView_);
+  views->addWidget(driverView_);
+  views->setStretchFactor(0, 3);
+  views->setStretchFactor(1, 1);
+  views->setCollapsible(0, false);
+  v->addWidget(views, 1);
 
   auto* transport = new QWidget(central);
   transport->setObjectName(QStringLiteral("transport"));
@@ -192,6 +205,8 @@ QWidget* MainWindow::buildInputsPanel() {
   v->addSpacing(8);
   v->addWidget(speechTitle);
   v->addWidget(speech_, 1);
+  v->addSpacing(8);
+  v->addWidget(buildDriverPanel(panel));
   return panel;
 }
 

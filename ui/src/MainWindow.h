@@ -5,6 +5,7 @@
 //   MainWindow_Preview.cpp  the live preview session, playhead, transport
 //   MainWindow_Render.cpp   the render queue
 //   MainWindow_Settings.cpp QSettings, presets, recent files, theme
+//   MainWindow_Driver.cpp   the driver video: tracking, the driver view
 //
 // Every user action has a public method (openPhoto, openAudio, renderNow,
 // ...) that the menus, buttons, drops, tests and the screenshot tool all use.
@@ -34,6 +35,8 @@ class QToolButton;
 
 namespace studio {
 
+class DriverTracker;
+class DriverView;
 class PlaybackClock;
 class PreviewController;
 class DiffusionPreview;
@@ -61,6 +64,10 @@ class MainWindow : public QMainWindow {
   RenderJob* renderNow();
   RenderJob* renderTo(const QString& outputPath);
   void setOptions(const avatar::RenderOptions& options);  // as if edited in the panel
+  // A driver video (chosen, dropped or recent): tracked off the GUI thread,
+  // then the preview and renders follow it. Replaces (and cancels) any other.
+  void setDriverVideo(const QString& path);
+  void clearDriverVideo();
   void seekTo(double seconds);
   void setShowOriginal(bool original);
   bool loadPresetFile(const QString& path);
@@ -72,6 +79,8 @@ class MainWindow : public QMainWindow {
   // State.
   QString photoPath() const { return photoPath_; }
   QString audioPath() const { return audioPath_; }
+  // The driver video the preview and renders use (empty: none, or still tracking).
+  QString driverPath() const { return driverPath_; }
   avatar::RenderOptions options() const;
   const PhotoAnalysis& photo() const { return photo_; }
   const AudioAnalysis& audio() const { return audio_; }
@@ -85,6 +94,8 @@ class MainWindow : public QMainWindow {
   PreviewController* previewController() const { return preview_; }
   DiffusionPreview* diffusionPreview() const { return diffusion_; }
   PlaybackClock* playbackClock() const { return clock_; }
+  DriverTracker* driverTracker() const { return driverTracker_; }
+  DriverView* driverView() const { return driverView_; }
   RenderQueue* renderQueue() const { return queue_; }
   RenderQueueWidget* renderQueueWidget() const { return queueWidget_; }
   QSlider* playheadSlider() const { return playhead_; }
@@ -93,6 +104,7 @@ class MainWindow : public QMainWindow {
  Q_SIGNALS:
   void photoFinished(bool ok);  // a photo load finished (ok: it is now the photo)
   void audioFinished(bool ok);
+  void driverFinished(bool ok);  // a driver's tracking finished (ok: it now drives)
   void errorShown(const QString& message);
 
  protected:
@@ -138,6 +150,16 @@ class MainWindow : public QMainWindow {
   void updateTransport();
   int frameAt(double seconds) const;
   void stepFrames(int delta);
+  // The preview's request: photo, speech and the driver video `driver`.
+  avatar::RenderRequest previewRequest(const avatar::RenderOptions& o, const QString& driver) const;
+  // MainWindow_Driver.cpp
+  QWidget* buildDriverPanel(QWidget* parent);
+  void connectDriver();
+  void chooseDriverVideo();
+  void onDriverTracked(const avatar::Status& status);
+  // Shows the driver frame the playhead maps to (force: even if it is shown).
+  void updateDriverView(bool force = false);
+  void updateDriverInfo();
   // MainWindow_Render.cpp
   void connectRender();
   QString automaticOutputPath() const;
@@ -178,6 +200,11 @@ class MainWindow : public QMainWindow {
   QMenu* presetMenu_ = nullptr;
   QMenu* recentPhotoMenu_ = nullptr;
   QMenu* recentAudioMenu_ = nullptr;
+  QMenu* recentDriverMenu_ = nullptr;
+  QListWidget* recentDrivers_ = nullptr;
+  QLabel* driverInfo_ = nullptr;
+  DriverTracker* driverTracker_ = nullptr;
+  DriverView* driverView_ = nullptr;
   QActionGroup* themeGroup_ = nullptr;
   QHash<QString, QAction*> actions_;
   QHash<QAction*, QString> actionIcons_;
@@ -185,6 +212,9 @@ class MainWindow : public QMainWindow {
   QString photoPath_;
   QString audioPath_;
   QString transcript_;
+  QString driverPath_;     // tracked and accepted
+  QString sessionDriver_;  // the driver the preview's session was opened with
+  int driverFps_ = 0;      // the frame rate the driver was tracked at
   PhotoAnalysis photo_;
   AudioAnalysis audio_;
   quint64 photoSerial_ = 0;

@@ -57,6 +57,11 @@ void MainWindow::buildActions() {
                    "*.mov *.mkv *.webm);;All files (*)"));
             if (!path.isEmpty()) openAudio(path);
           });
+  connect(addAction(QStringLiteral("openDriver"), tr("Open &Driver Video…"),
+                    QStringLiteral("open-audio")),
+          &QAction::triggered, this, &MainWindow::chooseDriverVideo);
+  connect(addAction(QStringLiteral("clearDriver"), tr("Clear Driver Video"), {}),
+          &QAction::triggered, this, &MainWindow::clearDriverVideo);
   connect(addAction(QStringLiteral("play"), tr("&Play"), QStringLiteral("play"),
                     QKeySequence(Qt::Key_Space)),
           &QAction::triggered, clock_, &PlaybackClock::togglePlay);
@@ -111,6 +116,9 @@ void MainWindow::buildMenus() {
   recentPhotoMenu_ = file->addMenu(tr("Recent Photos"));
   file->addAction(actions_.value(QStringLiteral("openAudio")));
   recentAudioMenu_ = file->addMenu(tr("Recent Sounds"));
+  file->addAction(actions_.value(QStringLiteral("openDriver")));
+  recentDriverMenu_ = file->addMenu(tr("Recent Driver Videos"));
+  file->addAction(actions_.value(QStringLiteral("clearDriver")));
   file->addSeparator();
   file->addAction(actions_.value(QStringLiteral("loadPreset")));
   file->addAction(actions_.value(QStringLiteral("savePreset")));

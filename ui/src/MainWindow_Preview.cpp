@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "DiffusionPreview.h"
+#include "DriverTracker.h"
 #include "EngineTypes.h"
 #include "ErrorText.h"
 #include "Icons.h"
@@ -102,16 +103,25 @@ void MainWindow::setOptions(const avatar::RenderOptions& options) {
   if (!photo_.path.isEmpty()) showFaceResult();
 }
 
-void MainWindow::reopenSession() {
-  if (photoPath_.isEmpty() || audioPath_.isEmpty()) {
-    preview_->close();
-    updateTransport();
-    return;
-  }
+avatar::RenderRequest MainWindow::previewRequest(const avatar::RenderOptions& o,
+                                                 const QString& driver) const {
   avatar::RenderRequest request;
   request.imagePath = toEnginePath(photoPath_);
   request.audioPath = toEnginePath(audioPath_);
-  request.options = options();
+  if (!driver.isEmpty()) request.driverVideoPath = toEnginePath(driver);
+  request.options = o;
+  return request;
+}
+
+void MainWindow::reopenSession() {
+  if (photoPath_.isEmpty() || audioPath_.isEmpty()) {
+    preview_->close();
+    sessionDriver_.clear();
+    updateTransport();
+    return;
+  }
+  avatar::RenderRequest request = previewRequest(options(), driverPath_);
+  sessionDriver_ = driverPath_;
   diffusion_->open(request);
   sentOptions_ = acceptedOptions_ = request.options;
   request.options = diffusion_->fastOptions(request.options);
@@ -120,15 +130,15 @@ void MainWindow::reopenSession() {
 }
 
 void MainWindow::sendOptionsToPreviews(const avatar::RenderOptions& o) {
-  if (!photoPath_.isEmpty() && !audioPath_.isEmpty()) {
-    avatar::RenderRequest request;
-    request.imagePath = toEnginePath(photoPath_);
-    request.audioPath = toEnginePath(audioPath_);
-    request.options = o;
-    diffusion_->open(request);
-  }
+  if (!photoPath_.isEmpty() && !audioPath_.isEmpty())
+    diffusion_->open(previewRequest(o, sessionDriver_));
   sentOptions_ = o;
   preview_->setOptions(diffusion_->fastOptions(o));
+  // The driver is tracked at the output's frame rate.
+  if ((!driverPath_.isEmpty() || driverTracker_->isTracking()) && o.fps != driverFps_) {
+    setDriverVideo(driverTracker_->path());
+  }
+  updateDriverView(true);  // the loop mode may have changed
 }
 
 void MainWindow::connectDiffusionPreview() {
@@ -229,6 +239,7 @@ void MainWindow::onClockPosition(double seconds) {
       (frame != preview_->requestedFrame() || preview_->shownFrame() < 0)) {
     preview_->requestFrame(frame);
   }
+  updateDriverView();
 }
 
 void MainWindow::seekTo(double seconds) {

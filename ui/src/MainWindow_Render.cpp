@@ -64,6 +64,7 @@ RenderJob* MainWindow::renderTo(const QString& outputPath) {
   request.imagePath = toEnginePath(photoPath_);
   request.audioPath = toEnginePath(audioPath_);
   request.outputPath = toEnginePath(outputPath);
+  if (!driverPath_.isEmpty()) request.driverVideoPath = toEnginePath(driverPath_);
   request.options = options();
   RenderJob* job = queue_->enqueue(request);
   statusBar()->showMessage(tr("Queued %1").arg(QFileInfo(outputPath).fileName()), 4000);

@@ -165,6 +165,7 @@ void MainWindow::addRecent(const QString& key, const QString& path) {
 void MainWindow::rebuildRecentMenus() {
   const QStringList photos = recent(QStringLiteral("recent/photos"));
   const QStringList sounds = recent(QStringLiteral("recent/audio"));
+  const QStringList drivers = recent(QStringLiteral("recent/drivers"));
   recentPhotoMenu_->clear();
   recentAudioMenu_->clear();
   recentPhotos_->clear();
@@ -177,6 +178,15 @@ void MainWindow::rebuildRecentMenus() {
   for (const QString& p : sounds) {
     recentAudioMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] { openAudio(p); });
   }
+  recentDriverMenu_->clear();
+  recentDrivers_->clear();
+  for (const QString& p : drivers) {
+    recentDriverMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] { setDriverVideo(p); });
+    auto* item = new QListWidgetItem(QFileInfo(p).fileName(), recentDrivers_);
+    item->setData(Qt::UserRole, p);
+    item->setToolTip(p);
+  }
+  recentDriverMenu_->setEnabled(!drivers.isEmpty());
   recentPhotoMenu_->setEnabled(!photos.isEmpty());
   recentAudioMenu_->setEnabled(!sounds.isEmpty());
   speech_->setRecentAudio(sounds);

@@ -70,6 +70,8 @@ struct DriverTrackOptions {
 // nothing decodes), NoFaceDetected (no frame shows a face), ModelMissing
 // (no face-api nets), Cancelled. Frames without a face hold the last pose
 // and are counted, never an error. Memory: the landmarks, not the frames.
+// The Engine keeps the last 4 tracks (by file version, fps and maxSide): a
+// second call without onFrame returns the same track without decoding.
 Status trackDriverVideo(const Engine& engine, const std::string& path,
                         const DriverTrackOptions& options, DriverTrack* out,
                         ProgressSink* progress = nullptr, const StopToken* stop = nullptr);

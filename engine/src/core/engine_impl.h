@@ -13,6 +13,7 @@ namespace avatar {
 namespace detail {
 struct FaceModels;  // face/face_models.h
 }
+struct DriverTrack;  // avatar/driver.h
 
 struct Engine::Impl {
   EngineConfig config;
@@ -39,6 +40,15 @@ struct Engine::Impl {
     std::map<std::string, int> loads;  // per model id
   };
   mutable LoadedNets nets;
+
+  // The last few driver tracks (driver/driver_track.cpp), keyed by file
+  // (size, modification time), fps and size, so that a studio's track (made
+  // for its thumbnails) and its preview session's are one piece of work.
+  struct DriverTracks {
+    std::mutex mutex;
+    std::vector<std::pair<std::string, std::shared_ptr<const DriverTrack>>> recent;
+  };
+  mutable DriverTracks driverTracks;
 };
 
 }  // namespace avatar

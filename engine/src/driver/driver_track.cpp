@@ -9,10 +9,13 @@
 #include <algorithm>
 #include <cmath>
 
-#include <opencv2/imgproc.hpp>
+#include <filesystem>
+#include <mutex>
 
 #include "avatar/driver.h"
 #include "avatar/face.h"
+#include "core/engine_impl.h"
+#include "driver/driver_signals.h"
 #include "face/face_landmarks.h"
 #include "media/video_reader.h"
 
@@ -54,56 +57,6 @@ struct BoxModel {
 
 float centreDistance(const RectF& a, const RectF& b) {
   return std::hypot(a.x + a.width / 2 - b.x - b.width / 2, a.y + a.height / 2 - b.y - b.height / 2);
-}
-
-// How dark the middle of an eye is against the skin above and below it
-// (0 .. 1): the iris and pupil while the eye is open, lid skin once it is
-// shut. The patch is aligned on the eye's corners (28 x 14 px, the eye's
-// width over 21 of them), so pose and size cancel.
-float irisDarkness(const cv::Mat& rgb, const std::vector<PointF>& l, int first) {
-  const PointF a = l[size_t(first)], b = l[size_t(first + 3)];
-  const float w = std::hypot(b.x - a.x, b.y - a.y);
-  const cv::Point2f c((a.x + b.x) / 2, (a.y + b.y) / 2);
-  cv::Mat m = cv::getRotationMatrix2D(c, std::atan2(b.y - a.y, b.x - a.x) * 180 / CV_PI,
-                                      28.0 / std::max(1.3 * w, 1.0));
-  m.at<double>(0, 2) += 14 - c.x;
-  m.at<double>(1, 2) += 7 - c.y;
-  cv::Mat patch, grey;
-  cv::warpAffine(rgb, patch, m, cv::Size(28, 14), cv::INTER_AREA, cv::BORDER_REPLICATE);
-  cv::cvtColor(patch, grey, cv::COLOR_RGB2GRAY);
-  const double skin = (cv::mean(grey.rowRange(0, 2))[0] + cv::mean(grey.rowRange(12, 14))[0]) / 2;
-  const double middle = cv::mean(grey(cv::Rect(10, 4, 8, 6)))[0];
-  return float(std::clamp((skin - middle) / std::max(skin, 1.0), 0.0, 1.0));
-}
-
-// Blinks from the iris darkness of both eyes: its drop below the running
-// median (over 1.2 s: head motion changes it slowly, a blink within 400 ms),
-// over the deepest drop. A video without blinks gets none: the drops must
-// stand out of the noise.
-void blinksFromIris(const std::vector<float>& iris, std::vector<DriverFrame>& frames, double fps) {
-  const int n = int(frames.size());
-  const int half = std::max(3, int(std::lround(0.6 * fps)));
-  std::vector<float> drop(frames.size(), 0.0f), window;
-  for (int i = 0; i < n; ++i) {
-    window.clear();
-    for (int k = std::max(0, i - half); k <= std::min(n - 1, i + half); ++k) {
-      window.push_back(iris[size_t(k)]);
-    }
-    std::nth_element(window.begin(), window.begin() + std::ptrdiff_t(window.size() / 2),
-                     window.end());
-    const float median = window[window.size() / 2];
-    drop[size_t(i)] = median > 0 ? std::max(0.0f, (median - iris[size_t(i)]) / median) : 0.0f;
-  }
-  std::vector<float> sorted = drop;
-  std::sort(sorted.begin(), sorted.end());
-  const float noise = sorted[size_t(0.75 * double(sorted.size() - 1))];
-  const float peak = sorted.back();
-  if (peak < std::max(0.08f, 4 * noise)) return;  // nothing stands out: no blinks
-  for (size_t i = 0; i < frames.size(); ++i) {
-    // Half the deepest drop is a shut eye: a half-shut lid would bring the
-    // lashes over the iris, which reads (and looks) like an open eye.
-    frames[i].blink = std::clamp((drop[i] - 3 * noise) / (0.5f * (peak - 3 * noise)), 0.0f, 1.0f);
-  }
 }
 
 class Tracker {
@@ -204,53 +157,26 @@ class Tracker {
   int mostFaces_ = 0;
 };
 
-// Zero-phase Gaussian smoothing of one measure over the frames.
-template <typename Get>
-void smooth(std::vector<DriverFrame>& frames, double sigma, Get get) {
-  if (sigma <= 0 || frames.size() < 3) return;
-  const int r = std::max(1, int(std::ceil(2.5 * sigma)));
-  std::vector<double> w(size_t(2 * r + 1));
-  for (int k = -r; k <= r; ++k) w[size_t(k + r)] = std::exp(-0.5 * k * k / (sigma * sigma));
-  std::vector<float> in(frames.size());
-  for (size_t i = 0; i < frames.size(); ++i) in[i] = get(frames[i].measures);
-  const int n = int(frames.size());
-  for (int i = 0; i < n; ++i) {
-    double sum = 0, wsum = 0;
-    for (int k = -r; k <= r; ++k) {
-      const int j = std::clamp(i + k, 0, n - 1);
-      sum += w[size_t(k + r)] * in[size_t(j)];
-      wsum += w[size_t(k + r)];
-    }
-    get(frames[size_t(i)].measures) = float(sum / wsum);
-  }
-}
-
-void smoothMeasures(std::vector<DriverFrame>& frames, double fps) {
-  const double pose = std::max(0.5, 0.04 * fps);  // 40 ms: the landmark net's jitter
-  const double eyes = 0.012 * fps;                // blinks last 4-6 frames: barely
-  smooth(frames, pose, [](FaceMeasures& m) -> float& { return m.yawDeg; });
-  smooth(frames, pose, [](FaceMeasures& m) -> float& { return m.pitchDeg; });
-  smooth(frames, pose, [](FaceMeasures& m) -> float& { return m.rollDeg; });
-  smooth(frames, pose, [](FaceMeasures& m) -> float& { return m.center.x; });
-  smooth(frames, pose, [](FaceMeasures& m) -> float& { return m.center.y; });
-  smooth(frames, pose, [](FaceMeasures& m) -> float& { return m.size; });
-  smooth(frames, pose, [](FaceMeasures& m) -> float& { return m.browHeight; });
-  smooth(frames, pose, [](FaceMeasures& m) -> float& { return m.mouthWidth; });
-  smooth(frames, 0.6 * pose, [](FaceMeasures& m) -> float& { return m.mouthOpen; });
-  smooth(frames, eyes, [](FaceMeasures& m) -> float& { return m.eyeOpen[0]; });
-  smooth(frames, eyes, [](FaceMeasures& m) -> float& { return m.eyeOpen[1]; });
-}
-
 std::string plural(int n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-}  // namespace
+// The file's version and the tracking options, or empty when the file
+// cannot be stat'ed (then nothing is cached).
+std::string cacheKey(const std::string& path, const DriverTrackOptions& o) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return "";
+  const auto mtime = std::filesystem::last_write_time(path, ec);
+  if (ec) return "";
+  return path + "|" + std::to_string(size) + "|" +
+         std::to_string(mtime.time_since_epoch().count()) + "|" + std::to_string(o.fps) + "|" +
+         std::to_string(o.maxSide);
+}
 
-Status trackDriverVideo(const Engine& engine, const std::string& path,
-                        const DriverTrackOptions& options, DriverTrack* out, ProgressSink* progress,
-                        const StopToken* stop) {
-  *out = DriverTrack{};
+Status trackUncached(const Engine& engine, const std::string& path,
+                     const DriverTrackOptions& options, DriverTrack* out, ProgressSink* progress,
+                     const StopToken* stop) {
   detail::VideoReader reader;
   detail::VideoReadOptions ro;
   ro.fps = options.fps;
@@ -286,9 +212,9 @@ Status trackDriverVideo(const Engine& engine, const std::string& path,
       return s.addContext("while tracking the face in " + path);
     }
     faces += found;
-    iris.push_back(
-        found ? 0.5f * (irisDarkness(rgb, f.landmarks68, 36) + irisDarkness(rgb, f.landmarks68, 42))
-              : (iris.empty() ? 0.0f : iris.back()));
+    iris.push_back(found ? 0.5f * (detail::irisDarkness(rgb, f.landmarks68, 36) +
+                                   detail::irisDarkness(rgb, f.landmarks68, 42))
+                         : (iris.empty() ? 0.0f : iris.back()));
     t.frames.push_back(std::move(f));
     if (options.onFrame) options.onFrame(int(t.frames.size()) - 1, frame, t.frames.back());
     if (progress) {
@@ -318,8 +244,8 @@ Status trackDriverVideo(const Engine& engine, const std::string& path,
       ++t.facelessFrames;
     }
   }
-  smoothMeasures(t.frames, options.fps);
-  blinksFromIris(iris, t.frames, options.fps);
+  detail::smoothMeasures(t.frames, options.fps);
+  detail::blinksFromIris(iris, t.frames, options.fps);
   t.mostFaces = tracker.mostFaces();
   t.notes.push_back("driver: " + plural(n, "frame", "frames") + " tracked at " +
                     std::to_string(int(std::lround(options.fps))) + " fps");
@@ -332,6 +258,38 @@ Status trackDriverVideo(const Engine& engine, const std::string& path,
                       " faces; following the largest one found first");
   }
   if (progress) progress->onProgress(1.0, "track", 1.0);
+  *out = std::move(t);
+  return Status::ok();
+}
+
+}  // namespace
+
+Status trackDriverVideo(const Engine& engine, const std::string& path,
+                        const DriverTrackOptions& options, DriverTrack* out, ProgressSink* progress,
+                        const StopToken* stop) {
+  *out = DriverTrack{};
+  auto& cache = engine.impl().driverTracks;
+  const std::string key = cacheKey(path, options);
+  if (!key.empty() && !options.onFrame) {  // a caller that wants the frames decodes them
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    for (const auto& [k, track] : cache.recent) {
+      if (k != key) continue;
+      *out = *track;
+      if (progress) progress->onProgress(1.0, "track", 1.0);
+      return Status::ok();
+    }
+  }
+  DriverTrack t;
+  if (Status s = trackUncached(engine, path, options, &t, progress, stop); !s) return s;
+  if (!key.empty()) {
+    std::lock_guard<std::mutex> lock(cache.mutex);
+    auto& recent = cache.recent;
+    recent.erase(
+        std::remove_if(recent.begin(), recent.end(), [&](const auto& e) { return e.first == key; }),
+        recent.end());
+    recent.emplace_back(key, std::make_shared<const DriverTrack>(t));
+    if (recent.size() > 4) recent.erase(recent.begin());
+  }
   *out = std::move(t);
   return Status::ok();
 }

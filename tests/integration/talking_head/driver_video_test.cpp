@@ -8,9 +8,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 
 #include <opencv2/imgproc.hpp>
 
+#include "avatar/driver.h"
 #include "avatar/engine.h"
 #include "avatar/session.h"
 #include "output_measure.h"
@@ -155,4 +157,38 @@ TEST_F(DriverVideo, TheDrivenFaceFollowsTheDriversPoseAndBlinksAndKeepsLipSync) 
   EXPECT_GE(eyes, 0.25);
   EXPECT_GE(syncDriven, 0.6);
   EXPECT_GE(syncDriven, syncPlain - 0.1);
+}
+
+TEST_F(DriverVideo, TheEngineKeepsATrackPerFileVersionAndFrameCallersDecodeAgain) {
+  const std::string happy = avatar_test::testdata("faces/happy.png");
+  const std::string speech = avatar_test::testdata("audio/hello.wav");
+  AVATAR_SKIP_UNLESS(!happy.empty() && !speech.empty(), "../shared/testdata absent");
+  const std::string driver = dir_.file("driver.mp4");
+  RenderResult r;
+  ASSERT_TRUE(render(happy, speech, "", driver, {}, &r));
+  DriverTrackOptions o;
+  int decoded = 0;
+  o.onFrame = [&](int, const Image&, const DriverFrame&) { ++decoded; };
+  DriverTrack first, again;
+  ASSERT_TRUE(trackDriverVideo(*engine_, driver, o, &first));
+  EXPECT_EQ(decoded, int(first.frames.size()));
+  EXPECT_EQ(first.facelessFrames, 0);
+  // Without a frame callback the same file version comes from the Engine:
+  // the bytes are overwritten (same size and time): the track is still there.
+  const auto when = std::filesystem::last_write_time(driver);
+  const auto size = std::filesystem::file_size(driver);
+  {
+    std::ofstream f(driver, std::ios::binary | std::ios::trunc);
+    f << std::string(size, '\x5a');
+  }
+  std::filesystem::last_write_time(driver, when);
+  o.onFrame = nullptr;
+  ASSERT_TRUE(trackDriverVideo(*engine_, driver, o, &again));
+  ASSERT_EQ(again.frames.size(), first.frames.size());
+  EXPECT_EQ(again.frames[5].landmarks68[30].x, first.frames[5].landmarks68[30].x);
+  // A new version of the file is tracked again (and is now garbage).
+  std::filesystem::last_write_time(driver, when + std::chrono::seconds(5));
+  const Status s = trackDriverVideo(*engine_, driver, o, &again);
+  EXPECT_EQ(s.code(), ErrorCode::UnsupportedMedia) << s.message();
+  EXPECT_NE(s.message().find("driver.mp4"), std::string::npos) << s.message();
 }

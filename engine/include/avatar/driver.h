@@ -41,8 +41,8 @@ struct DriverFrame {
   std::vector<PointF> landmarks68;  // empty when !face
   FaceMeasures measures;            // smoothed over time; held from a neighbour when !face
   // Eye closure, 0 open .. 1 closed, from the eyes' pixels: the landmark
-  // net hardly moves its lid points when an eye closes, but the dark iris
-  // in the middle of the eye gives way to lid skin.
+  // net hardly moves its lid points when an eye closes, but the tall dark
+  // iris in the middle of the eye gives way to a thin lash line.
   float blink = 0;
 };
 

@@ -47,11 +47,13 @@ void smoothMeasures(std::vector<DriverFrame>& frames, double fps) {
   smooth(frames, eyes, [](FaceMeasures& m) -> float& { return m.eyeOpen[1]; });
 }
 
-// How dark the middle of an eye is against the skin above and below it
-// (0 .. 1): the iris and pupil while the eye is open, lid skin once it is
-// shut. The patch is aligned on the eye's corners (28 x 14 px, the eye's
-// width over 21 of them), so pose and size cancel.
-float irisDarkness(const cv::Mat& rgb, const std::vector<PointF>& l, int first) {
+// How tall the dark band in the middle of an eye is (rows of a 14-row
+// patch aligned on the eye's corners, the eye's width over 21 of its 28
+// columns, so pose and size cancel): the iris while the eye is open, only
+// the lash line once it is shut. A row counts fully when it is darker than
+// halfway from the skin (the patch's top or bottom row) to the darkest row,
+// partly on the way there.
+float irisOpening(const cv::Mat& rgb, const std::vector<PointF>& l, int first) {
   const PointF a = l[size_t(first)], b = l[size_t(first + 3)];
   const float w = std::hypot(b.x - a.x, b.y - a.y);
   const cv::Point2f c((a.x + b.x) / 2, (a.y + b.y) / 2);
@@ -59,17 +61,25 @@ float irisDarkness(const cv::Mat& rgb, const std::vector<PointF>& l, int first) 
                                       28.0 / std::max(1.3 * w, 1.0));
   m.at<double>(0, 2) += 14 - c.x;
   m.at<double>(1, 2) += 7 - c.y;
-  cv::Mat patch, grey;
+  cv::Mat patch, grey, profile;
   cv::warpAffine(rgb, patch, m, cv::Size(28, 14), cv::INTER_AREA, cv::BORDER_REPLICATE);
   cv::cvtColor(patch, grey, cv::COLOR_RGB2GRAY);
-  const double skin = (cv::mean(grey.rowRange(0, 2))[0] + cv::mean(grey.rowRange(12, 14))[0]) / 2;
-  const double middle = cv::mean(grey(cv::Rect(10, 4, 8, 6)))[0];
-  return float(std::clamp((skin - middle) / std::max(skin, 1.0), 0.0, 1.0));
+  cv::reduce(grey(cv::Rect(11, 0, 6, 14)), profile, 1, cv::REDUCE_AVG, CV_32F);  // 14 x 1
+  double darkest = 0, lightest = 0;
+  cv::minMaxLoc(profile, &darkest, &lightest);
+  const double skin = std::max(profile.at<float>(0), profile.at<float>(13));
+  const double cut = darkest + 0.5 * (skin - darkest);
+  const double span = std::max(cut - darkest, 1.0);
+  float height = 0;
+  for (int y = 0; y < 14; ++y) {
+    height += float(std::clamp(2 * (cut - profile.at<float>(y)) / span, 0.0, 1.0));
+  }
+  return height;
 }
 
-// Blinks from the iris darkness of both eyes: its drop below the running
-// median (over 1.2 s: head motion changes it slowly, a blink within 400 ms),
-// over the deepest drop. A video without blinks gets none: the drops must
+// Blinks from both eyes' opening: its drop below the running median (over
+// 1.2 s: head motion changes it slowly, a blink takes 400 ms at most), over
+// the deepest drop. A video without blinks gets none: the drops must
 // stand out of the noise.
 void blinksFromIris(const std::vector<float>& iris, std::vector<DriverFrame>& frames, double fps) {
   const int n = int(frames.size());

@@ -10,11 +10,12 @@
 
 namespace avatar::detail {
 
-// How dark the middle of an eye is against the skin above and below it
-// (0 .. 1); `first` is 36 (image-left eye) or 42.
-float irisDarkness(const cv::Mat& rgb, const std::vector<PointF>& landmarks, int first);
+// How tall the dark band in the middle of an eye is (0 .. 14 rows of an
+// aligned patch): the iris when open, the lash line when shut; `first` is
+// 36 (image-left eye) or 42.
+float irisOpening(const cv::Mat& rgb, const std::vector<PointF>& landmarks, int first);
 
-// Sets frames[i].blink from both eyes' darkness per frame.
+// Sets frames[i].blink from both eyes' opening per frame.
 void blinksFromIris(const std::vector<float>& iris, std::vector<DriverFrame>& frames, double fps);
 
 // Zero-phase Gaussian smoothing of the measures (pose 40 ms, eyes barely).

@@ -192,7 +192,7 @@ Status trackUncached(const Engine& engine, const std::string& path,
   t.rotation = reader.info().rotation;
   const double expected = std::max(1.0, reader.info().durationSec * options.fps);
   Tracker tracker(engine);
-  std::vector<float> iris;  // both eyes' darkness per frame
+  std::vector<float> iris;  // both eyes' opening per frame
   Image frame;
   cv::Mat rgb;
   int faces = 0;
@@ -212,8 +212,8 @@ Status trackUncached(const Engine& engine, const std::string& path,
       return s.addContext("while tracking the face in " + path);
     }
     faces += found;
-    iris.push_back(found ? 0.5f * (detail::irisDarkness(rgb, f.landmarks68, 36) +
-                                   detail::irisDarkness(rgb, f.landmarks68, 42))
+    iris.push_back(found ? 0.5f * (detail::irisOpening(rgb, f.landmarks68, 36) +
+                                   detail::irisOpening(rgb, f.landmarks68, 42))
                          : (iris.empty() ? 0.0f : iris.back()));
     t.frames.push_back(std::move(f));
     if (options.onFrame) options.onFrame(int(t.frames.size()) - 1, frame, t.frames.back());

@@ -6,6 +6,7 @@
 // a driver.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -31,10 +32,13 @@ struct Pose {
 };
 
 // Eye openness from the pixels: the landmark net hardly moves its lid
-// points when an eye closes, but the iris in the middle of the eye gives way
-// to lid skin. Each eye is cut out aligned on its corners and the middle's
-// grey compared with the skin above and below.
-double irisDarkness(const cv::Mat& rgb, const std::vector<avatar::PointF>& l, int first) {
+// points when an eye closes, but the eye's picture changes: open, the iris
+// is a tall dark disc in the middle of the eye; shut, only the lashes are a
+// thin dark line. Each eye is cut out aligned on its corners (28 x 14, the
+// eye's width over 21 px) and the openness is the height of the dark band in
+// its middle columns: the rows darker than halfway from the skin to the
+// darkest row.
+double irisHeight(const cv::Mat& rgb, const std::vector<avatar::PointF>& l, int first) {
   const cv::Point2f a(l[first].x, l[first].y), b(l[first + 3].x, l[first + 3].y);
   const cv::Point2f c = (a + b) * 0.5f;
   cv::Mat m = cv::getRotationMatrix2D(c, std::atan2(b.y - a.y, b.x - a.x) * 180 / CV_PI,
@@ -44,8 +48,15 @@ double irisDarkness(const cv::Mat& rgb, const std::vector<avatar::PointF>& l, in
   cv::Mat patch, grey;
   cv::warpAffine(rgb, patch, m, cv::Size(28, 14), cv::INTER_AREA, cv::BORDER_REPLICATE);
   cv::cvtColor(patch, grey, cv::COLOR_RGB2GRAY);
-  const double skin = (cv::mean(grey.rowRange(0, 2))[0] + cv::mean(grey.rowRange(12, 14))[0]) / 2;
-  return (skin - cv::mean(grey(cv::Rect(10, 4, 8, 6)))[0]) / std::max(skin, 1.0);
+  std::vector<double> rows;
+  for (int y = 0; y < 14; ++y) rows.push_back(cv::mean(grey(cv::Rect(11, y, 6, 1)))[0]);
+  const double skin = std::max(rows.front(), rows.back());
+  const double darkest = *std::min_element(rows.begin(), rows.end());
+  const double cut = darkest + 0.5 * (skin - darkest);
+  double height = 0;
+  for (double v : rows)
+    height += std::clamp((cut - v) / std::max(cut - darkest, 1.0) * 2, 0.0, 1.0);
+  return height;
 }
 
 Pose poseOf(const measure::VideoMeasure& m) {
@@ -57,7 +68,7 @@ Pose poseOf(const measure::VideoMeasure& m) {
     p.yaw.push_back((l[30].x - (l[0].x + l[16].x) / 2) / w);
     p.pitch.push_back((l[30].y - (l[0].y + l[16].y) / 2) / w);
     p.roll.push_back(std::atan2(l[45].y - l[36].y, l[45].x - l[36].x));
-    p.eyes.push_back(0.5 * (irisDarkness(m.frames[i], l, 36) + irisDarkness(m.frames[i], l, 42)));
+    p.eyes.push_back(0.5 * (irisHeight(m.frames[i], l, 36) + irisHeight(m.frames[i], l, 42)));
   }
   // Openness against its running median over 1.2 s: head motion changes
   // the eyes' look slowly and differently on two faces, a blink is brief.
@@ -150,11 +161,9 @@ TEST_F(DriverVideo, TheDrivenFaceFollowsTheDriversPoseAndBlinksAndKeepsLipSync) 
   EXPECT_GE(yaw, 0.8);
   EXPECT_GE(pitch, 0.8);
   EXPECT_GE(roll, 0.8);
-  // Blinks follow, but the per-frame figure is far from the 0.8 the head
-  // pose reaches: a rendered blink is shut for one or two frames, and the
-  // built-in rig's shut eye on a small face still reads partly open (see
-  // the notes of issue 13). This bound catches blinks that do not transfer.
-  EXPECT_GE(eyes, 0.25);
+  EXPECT_GE(eyes, 0.8);
+  // The driven head moves as much as the driver's (motion scale 3), which
+  // makes the mouth's measure noisier than on the gently moving plain render.
   EXPECT_GE(syncDriven, 0.6);
   EXPECT_GE(syncDriven, syncPlain - 0.1);
 }

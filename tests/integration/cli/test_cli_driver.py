@@ -92,6 +92,15 @@ class DriverVideo(TempDirTestCase):
         self.assertNotEqual(heads["pingpong"], heads["loop"])
         self.assertNotEqual(heads["loop"], heads["hold"])
 
+    def test_driver_options_without_a_driver_are_noted(self):
+        out = self.path("plain.mp4")
+        p = run(["render", "--image", self.image, "--audio", self.audio, "-o", out, "--size",
+                 f"{SIZE}x{SIZE}", "--driver-loop", "hold", "--progress", "json"])
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        self.assertIn("driverLoop ignored: no driver video", json_lines(p.stderr)[-1]["notes"])
+        done, _ = self.render(self.driver, "--blinks-per-minute", "30")
+        self.assertIn("blinksPerMinute ignored: the blinks follow the driver video", done["notes"])
+
     def test_driver_without_a_video_stream(self):
         done, _ = self.render(self.audio, code=6)
         self.assertIn("no video stream", done["message"])

@@ -5,6 +5,7 @@
 #include <QMimeData>
 #include <QPainter>
 
+#include "FileDrops.h"
 #include "Theme.h"
 
 namespace studio {
@@ -90,14 +91,7 @@ void DriverView::paintEvent(QPaintEvent*) {
 }
 
 void DriverView::dragEnterEvent(QDragEnterEvent* event) {
-  const QMimeData* mime = event->mimeData();
-  if (!mime->hasUrls()) return;
-  for (const QUrl& url : mime->urls()) {
-    if (url.isLocalFile()) {
-      event->acceptProposedAction();
-      return;
-    }
-  }
+  acceptLocalFileDrag(event);
 }
 
 void DriverView::dropEvent(QDropEvent* event) {

@@ -28,6 +28,7 @@
 #include "DriverView.h"
 #include "EngineTypes.h"
 #include "ErrorText.h"
+#include "FileDrops.h"
 #include "Icons.h"
 #include "ModelManagerDialog.h"
 #include "PlaybackClock.h"
@@ -302,14 +303,7 @@ void MainWindow::clearBanner() {
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  const QMimeData* mime = event->mimeData();
-  if (!mime->hasUrls()) return;
-  for (const QUrl& url : mime->urls()) {
-    if (url.isLocalFile()) {
-      event->acceptProposedAction();
-      return;
-    }
-  }
+  acceptLocalFileDrag(event);
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {

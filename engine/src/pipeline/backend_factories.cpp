@@ -1,5 +1,6 @@
 // The factory column of the backend table (backend_table.cpp): one entry per
 // implemented backend. A row without an entry is "not implemented".
+#include <algorithm>
 #include <utility>
 
 #include "motion/blinks.h"
@@ -110,6 +111,21 @@ Status checkFrameIndex(int index, int frameCount) {
   if (index >= 0 && index < frameCount) return Status::ok();
   return Status::error(ErrorCode::InvalidArgument, "frame index",
                        std::to_string(index) + " is outside 0.." + std::to_string(frameCount - 1));
+}
+
+Status processInBatches(std::vector<FrameContext>& frames, int* batch,
+                        const std::function<Status(FrameContext*, int)>& run) {
+  for (size_t first = 0; first < frames.size();) {
+    const int n = int(std::min(size_t(std::max(1, *batch)), frames.size() - first));
+    Status s = run(frames.data() + first, n);
+    if (s.code() == ErrorCode::OutOfMemory && n > 1) {
+      *batch = std::max(1, n / 2);  // adapt and retry the same frames
+      continue;
+    }
+    if (!s) return s;
+    first += size_t(n);
+  }
+  return Status::ok();
 }
 
 MotionSettings motionSettings(const RenderOptions& o) {

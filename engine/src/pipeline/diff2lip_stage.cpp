@@ -86,17 +86,8 @@ Status Diff2LipStage::create(std::shared_ptr<const nets::Diff2LipNet> net, MelSp
 }
 
 Status Diff2LipStage::process(std::vector<FrameContext>& frames) {
-  for (size_t first = 0; first < frames.size();) {
-    const int n = int(std::min(size_t(settings_.batchSize), frames.size() - first));
-    Status s = runBatch(frames.data() + first, n);
-    if (s.code() == ErrorCode::OutOfMemory && n > 1) {
-      settings_.batchSize = std::max(1, n / 2);  // adapt and retry the same frames
-      continue;
-    }
-    if (!s) return s;
-    first += size_t(n);
-  }
-  return Status::ok();
+  return processInBatches(frames, &settings_.batchSize,
+                          [this](FrameContext* f, int n) { return runBatch(f, n); });
 }
 
 Status Diff2LipStage::runBatch(FrameContext* frames, int n) {

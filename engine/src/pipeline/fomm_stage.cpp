@@ -39,17 +39,8 @@ FommStage::FommStage(const Engine& engine, std::shared_ptr<const nets::FommNet> 
       batch_(std::max(1, batch)) {}
 
 Status FommStage::process(std::vector<FrameContext>& frames) {
-  for (size_t first = 0; first < frames.size();) {
-    const int n = int(std::min(size_t(batch_), frames.size() - first));
-    Status s = runBatch(frames.data() + first, n);
-    if (s.code() == ErrorCode::OutOfMemory && n > 1) {
-      batch_ = std::max(1, n / 2);  // adapt and retry the same frames
-      continue;
-    }
-    if (!s) return s;
-    first += size_t(n);
-  }
-  return Status::ok();
+  return processInBatches(frames, &batch_,
+                          [this](FrameContext* f, int n) { return runBatch(f, n); });
 }
 
 Status FommStage::runBatch(FrameContext* frames, int n) {

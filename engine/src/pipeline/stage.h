@@ -63,6 +63,11 @@ StageFactory stageFactory(BackendRole role, const std::string& id);
 Status checkMelTiming(const MelSpectrogram& mel, double fps, int frameCount);
 Status checkFrameIndex(int index, int frameCount);
 
+// Runs `run(frames + first, n)` over `frames` in batches of *batch; a batch
+// that runs out of memory is retried at half the size, which *batch keeps.
+Status processInBatches(std::vector<FrameContext>& frames, int* batch,
+                        const std::function<Status(FrameContext*, int)>& run);
+
 // Motion settings from the options (the built-in motion and mouth).
 MotionSettings motionSettings(const RenderOptions& o);
 

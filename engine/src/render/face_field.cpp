@@ -66,19 +66,37 @@ cv::Point2f lipShapeField(const FaceRig& r, const FieldParams& fp, cv::Point2f p
   return d;
 }
 
-float eyeField(const EyeRig& e, float faceHeight, float blink, cv::Point2f p) {
-  const float width = e.xOuter - e.xInner;
-  const float margin = 0.25f * width;
-  if (p.x < e.xInner - margin || p.x > e.xOuter + margin) return 0;
-  const float lateral = smoothstep(e.xInner - margin, e.xInner, p.x) *
-                        (1 - smoothstep(e.xOuter, e.xOuter + margin, p.x));
-  const float xc = std::clamp(p.x, e.xInner, e.xOuter);
-  const float up = e.upperLid.yAt(xc), low = e.lowerLid.yAt(xc);
-  const float gap = std::max(0.0f, low - up);
-  const float top = up - std::max(1.2f * e.maxGap, 0.55f * (up - e.browY));
+// 1 over an eye's span (corner to corner), fading to 0 over `margin` times
+// its width on either side.
+float eyeSpanWeight(const EyeRig& e, float margin, float x) {
+  const float m = margin * (e.xOuter - e.xInner);
+  if (x < e.xInner - m || x > e.xOuter + m) return 0;
+  return smoothstep(e.xInner - m, e.xInner, x) * (1 - smoothstep(e.xOuter, e.xOuter + m, x));
+}
+
+// The lids at column x: the upper and lower lid lines and the top of the
+// lid skin that stretches down over a closing eye.
+struct LidColumn {
+  float up = 0, low = 0, top = 0;
+};
+
+LidColumn lidColumn(const EyeRig& e, float x) {
+  const float xc = std::clamp(x, e.xInner, e.xOuter);
+  LidColumn c;
+  c.up = e.upperLid.yAt(xc);
+  c.low = e.lowerLid.yAt(xc);
+  c.top = c.up - std::max(1.2f * e.maxGap, 0.55f * (c.up - e.browY));
+  return c;
+}
+
+float eyeField(const EyeRig& e, float blink, cv::Point2f p) {
+  const float lateral = eyeSpanWeight(e, 0.25f, p.x);
+  if (lateral <= 0) return 0;
+  const LidColumn c = lidColumn(e, p.x);
+  const float gap = std::max(0.0f, c.low - c.up);
   const float b = 0.97f * blink * lateral;
-  if (p.y >= up && p.y <= low) return b * (low - p.y);  // the eye folds towards the lower lid
-  if (p.y >= top && p.y < up) return b * gap * smoothstep(top, up, p.y);  // lid skin stretches
+  if (p.y >= c.up && p.y <= c.low) return b * (c.low - p.y);  // the eye folds to the lower lid
+  if (p.y >= c.top && p.y < c.up) return b * gap * smoothstep(c.top, c.up, p.y);  // lid skin
   return 0;
 }
 
@@ -88,12 +106,9 @@ float eyeField(const EyeRig& e, float faceHeight, float blink, cv::Point2f p) {
 // most 3% of the face height over a falloff of more than 6%, so the map
 // never folds.
 float browField(const EyeRig& e, float faceHeight, float raise, cv::Point2f p) {
-  const float width = e.xOuter - e.xInner;
-  const float margin = 0.45f * width;
-  if (p.x < e.xInner - margin || p.x > e.xOuter + margin) return 0;
-  const float lateral = smoothstep(e.xInner - margin, e.xInner, p.x) *
-                        (1 - smoothstep(e.xOuter, e.xOuter + margin, p.x));
-  const float lid = e.upperLid.yAt(std::clamp(p.x, e.xInner, e.xOuter));
+  const float lateral = eyeSpanWeight(e, 0.45f, p.x);
+  if (lateral <= 0) return 0;
+  const float lid = lidColumn(e, p.x).up;
   const float below = std::max(lid - e.browY, 0.06f * faceHeight);
   const float top = e.browY - 0.35f * faceHeight;
   float v = 0;
@@ -172,7 +187,7 @@ cv::Point2f faceForward(const FaceRig& r, const FieldParams& fp, cv::Point2f p, 
   cv::Point2f q = p + lipShapeField(r, fp, p, side);
   q.y += jawField(r, fp, p, side);
   if (fp.blink > 0) {
-    for (const EyeRig& e : r.eyes) q.y += eyeField(e, r.faceHeight, fp.blink, p);
+    for (const EyeRig& e : r.eyes) q.y += eyeField(e, fp.blink, p);
   }
   if (fp.browRaise != 0) {
     for (const EyeRig& e : r.eyes) q.y += browField(e, r.faceHeight, fp.browRaise, p);
@@ -225,16 +240,13 @@ namespace {
 // column finds the source that lands on the target.
 cv::Point2f blinkStart(const FaceRig& r, const FieldParams& fp, cv::Point2f q) {
   for (const EyeRig& e : r.eyes) {
-    const float margin = 0.25f * (e.xOuter - e.xInner);
-    if (q.x < e.xInner - margin || q.x > e.xOuter + margin) continue;
-    const float xc = std::clamp(q.x, e.xInner, e.xOuter);
-    const float up = e.upperLid.yAt(xc), low = e.lowerLid.yAt(xc);
-    const float top = up - std::max(1.2f * e.maxGap, 0.55f * (up - e.browY));
-    if (q.y < top || q.y > low) continue;
-    float lo = top, hi = low;
+    if (eyeSpanWeight(e, 0.25f, q.x) <= 0) continue;
+    const LidColumn c = lidColumn(e, q.x);
+    if (q.y < c.top || q.y > c.low) continue;
+    float lo = c.top, hi = c.low;
     for (int it = 0; it < 24; ++it) {
       const float mid = 0.5f * (lo + hi);
-      const float at = mid + eyeField(e, r.faceHeight, fp.blink, {q.x, mid});
+      const float at = mid + eyeField(e, fp.blink, {q.x, mid});
       (at < q.y ? lo : hi) = mid;
     }
     return {q.x, 0.5f * (lo + hi)};

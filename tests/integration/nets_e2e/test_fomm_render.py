@@ -1,8 +1,8 @@
 """End to end: `render --motion-backend fomm` with random FOMM weights
 (converted from an official-layout vox-cpk.pth.tar when a Python with
 PyTorch is there, the real path; else written by the net itself), with and
-without a driver video, and with Wav2Lip on top: valid MP4s of the audio's
-duration. FOMM animates a crop around the face and pastes it back: pixels far
+without a driver video, with Wav2Lip, Diff2Lip and GFPGAN after it: valid
+MP4s of the audio's duration. FOMM animates a crop around the face and pastes it back: pixels far
 from the face stay the photo's; the options relative/absolute reach the net.
 
 The driver video is rendered by the built-in renderer (the test photo with
@@ -49,7 +49,8 @@ class FommRender(TempDirTest):
         shutil.rmtree(base, ignore_errors=True)
         models = os.path.join(base, "models")
         os.makedirs(os.path.join(models, "fomm"))
-        os.makedirs(os.path.join(models, "wav2lip"))
+        for d in ("wav2lip", "diff2lip", "gfpgan"):
+            os.makedirs(os.path.join(models, d))
         face_api = os.path.join(os.environ.get("AVATAR_MODELS_DIR", ""), "face-api")
         if os.path.isdir(face_api):
             os.symlink(face_api, os.path.join(models, "face-api"))
@@ -62,8 +63,10 @@ class FommRender(TempDirTest):
             convert("fomm", ckpt, target)
         else:
             run([BIN, "nets", "random-weights", "--net", "fomm", "--seed", "3", "--out", target])
-        run([BIN, "nets", "random-weights", "--net", "wav2lip", "--out",
-             os.path.join(models, "wav2lip", "wav2lip_gan.safetensors")])
+        for net, path in (("wav2lip", "wav2lip/wav2lip_gan.safetensors"),
+                          ("diff2lip", "diff2lip/diff2lip.safetensors"),
+                          ("gfpgan", "gfpgan/GFPGANv1.4.safetensors")):
+            run([BIN, "nets", "random-weights", "--net", net, "--out", os.path.join(models, path)])
         driver = os.path.join(base, "driver.mp4")
         run([BIN, "render", "--image", self.photo, "--audio", self.audio, "-o", driver,
              "--size", "256x256", "--motion-scale", "3", "--progress", "none"])
@@ -118,6 +121,21 @@ class FommRender(TempDirTest):
         print(f"[fomm] + wav2lip: lower face MAD {lower:.1f}, top MAD {top:.1f}")
         self.assertGreater(lower, 1.0, "Wav2Lip did not paint over FOMM's frame")
         self.assertLess(top, 1.0)
+
+    def test_diff2lip_and_gfpgan_after_fomm(self):
+        plain, d2l, enh = (os.path.join(self.tmp, n) for n in ("p.mp4", "d.mp4", "e.mp4"))
+        self.render(plain, "--motion-backend", "fomm", "--lip-sync", "builtin")
+        self.render(d2l, "--motion-backend", "fomm", "--lip-sync", "diff2lip",
+                    "--diffusion-steps", "2")
+        done = self.render(enh, "--motion-backend", "fomm", "--lip-sync", "builtin",
+                           "--enhancer", "gfpgan", "--enhancer-strength", "1")
+        self.assertEqual(done["frames"], round(SECONDS * FPS))
+        p, d, e = self.video(plain), self.video(d2l), self.video(enh)
+        lower = region_mad(p[1], d[1], SIZE // 4, SIZE // 2, SIZE * 3 // 4, SIZE * 7 // 8)
+        face = region_mad(p[1], e[1], SIZE // 3, SIZE // 3, SIZE * 2 // 3, SIZE * 2 // 3)
+        print(f"[fomm] + diff2lip lower face MAD {lower:.1f}; + gfpgan face MAD {face:.1f}")
+        self.assertGreater(lower, 1.0, "Diff2Lip did not paint over FOMM's frame")
+        self.assertGreater(face, 3.0, "GFPGAN did not repaint FOMM's face")
 
     def test_relative_and_absolute_keypoints_differ(self):
         rel, ab = (os.path.join(self.tmp, n) for n in ("rel.mp4", "abs.mp4"))

@@ -55,12 +55,14 @@ struct DriverTrack {
   int firstFaceFrame = 0;          // the first frame with a face
   int facelessFrames = 0;          // frames without a face (pose held)
   int mostFaces = 0;               // most faces the detector saw on one frame
+  bool complete = true;            // false: cut at maxFrames before the video's end
   std::vector<std::string> notes;  // for the render's notes
 };
 
 struct DriverTrackOptions {
   double fps = 25;
   int maxSide = 960;  // frames are scaled down to this longer side before tracking
+  int maxFrames = 0;  // track only the first N frames (the speech's); 0 = all
   // Called for every tracked frame (on the tracking thread), e.g. to keep
   // thumbnails for playback.
   std::function<void(int frame, const Image& rgb, const DriverFrame& tracked)> onFrame;
@@ -71,7 +73,8 @@ struct DriverTrackOptions {
 // (no face-api nets), Cancelled. Frames without a face hold the last pose
 // and are counted, never an error. Memory: the landmarks, not the frames.
 // The Engine keeps the last 4 tracks (by file version, fps and maxSide): a
-// second call without onFrame returns the same track without decoding.
+// second call without onFrame returns the same track without decoding (cut
+// to maxFrames when it asks for fewer).
 Status trackDriverVideo(const Engine& engine, const std::string& path,
                         const DriverTrackOptions& options, DriverTrack* out,
                         ProgressSink* progress = nullptr, const StopToken* stop = nullptr);

@@ -174,6 +174,43 @@ std::string cacheKey(const std::string& path, const DriverTrackOptions& o) {
          std::to_string(o.maxSide);
 }
 
+// Counts, the first face and the notes of a track (also of a cached track
+// cut to fewer frames); NoFaceDetected naming the file when no frame has a
+// face, UnsupportedMedia when there are no frames.
+Status finishTrack(DriverTrack* t) {
+  const int n = int(t->frames.size());
+  if (n == 0) return Status::error(ErrorCode::UnsupportedMedia, t->path, "the video has no frames");
+  t->firstFaceFrame = -1;
+  t->facelessFrames = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!t->frames[size_t(i)].face) {
+      ++t->facelessFrames;
+    } else if (t->firstFaceFrame < 0) {
+      t->firstFaceFrame = i;
+    }
+  }
+  if (t->firstFaceFrame < 0) {
+    t->firstFaceFrame = 0;
+    return Status::error(
+        ErrorCode::NoFaceDetected, t->path,
+        std::string(t->complete ? "no face found in any of its " : "no face found in the first ") +
+            plural(n, "frame", "frames") + " (a driver video must show a face)");
+  }
+  t->notes.clear();
+  t->notes.push_back("driver: " + plural(n, "frame", "frames") + " tracked at " +
+                     std::to_string(int(std::lround(t->fps))) + " fps" +
+                     (t->complete ? "" : " (the speech's length; the rest is not used)"));
+  if (t->facelessFrames > 0) {
+    t->notes.push_back("driver: " + plural(t->facelessFrames, "frame", "frames") +
+                       " without a face held the last pose");
+  }
+  if (t->mostFaces > 1) {
+    t->notes.push_back("driver: the video shows up to " + std::to_string(t->mostFaces) +
+                       " faces; following the largest one found first");
+  }
+  return Status::ok();
+}
+
 Status trackUncached(const Engine& engine, const std::string& path,
                      const DriverTrackOptions& options, DriverTrack* out, ProgressSink* progress,
                      const StopToken* stop) {
@@ -195,7 +232,6 @@ Status trackUncached(const Engine& engine, const std::string& path,
   std::vector<float> iris;  // both eyes' opening per frame
   Image frame;
   cv::Mat rgb;
-  int faces = 0;
   for (;;) {
     if (stop && stop->stopRequested()) {
       return Status::error(ErrorCode::Cancelled, "driver video", "cancelled");
@@ -203,6 +239,10 @@ Status trackUncached(const Engine& engine, const std::string& path,
     bool got = false;
     if (Status s = reader.read(&rgb, &got); !s) return s;
     if (!got) break;
+    if (options.maxFrames > 0 && int(t.frames.size()) >= options.maxFrames) {
+      t.complete = false;  // the speech is shorter: the rest is never shown
+      break;
+    }
     frame.width = rgb.cols;
     frame.height = rgb.rows;
     frame.rgb.assign(rgb.data, rgb.data + rgb.total() * 3);
@@ -211,7 +251,6 @@ Status trackUncached(const Engine& engine, const std::string& path,
     if (Status s = tracker.track(frame, &f, &found); !s) {
       return s.addContext("while tracking the face in " + path);
     }
-    faces += found;
     iris.push_back(found ? 0.5f * (detail::irisOpening(rgb, f.landmarks68, 36) +
                                    detail::irisOpening(rgb, f.landmarks68, 42))
                          : (iris.empty() ? 0.0f : iris.back()));
@@ -222,41 +261,19 @@ Status trackUncached(const Engine& engine, const std::string& path,
                            std::min(0.99, double(t.frames.size()) / expected));
     }
   }
-  const int n = int(t.frames.size());
-  if (n == 0) {
-    return Status::error(ErrorCode::UnsupportedMedia, path, "the video has no frames");
-  }
-  if (faces == 0) {
-    return Status::error(ErrorCode::NoFaceDetected, path,
-                         "no face found in any of its " + plural(n, "frame", "frames") +
-                             " (a driver video must show a face)");
-  }
+  t.mostFaces = tracker.mostFaces();
+  if (Status s = finishTrack(&t); !s) return s;
   // Frames without a face hold the last pose (the first, before any).
-  int first = 0;
-  while (!t.frames[size_t(first)].face) ++first;
-  t.firstFaceFrame = first;
-  const FaceMeasures* last = &t.frames[size_t(first)].measures;
+  const FaceMeasures* last = &t.frames[size_t(t.firstFaceFrame)].measures;
   for (DriverFrame& f : t.frames) {
     if (f.face) {
       last = &f.measures;
     } else {
       f.measures = *last;
-      ++t.facelessFrames;
     }
   }
   detail::smoothMeasures(t.frames, options.fps);
   detail::blinksFromIris(iris, t.frames, options.fps);
-  t.mostFaces = tracker.mostFaces();
-  t.notes.push_back("driver: " + plural(n, "frame", "frames") + " tracked at " +
-                    std::to_string(int(std::lround(options.fps))) + " fps");
-  if (t.facelessFrames > 0) {
-    t.notes.push_back("driver: " + plural(t.facelessFrames, "frame", "frames") +
-                      " without a face held the last pose");
-  }
-  if (t.mostFaces > 1) {
-    t.notes.push_back("driver: the video shows up to " + std::to_string(t.mostFaces) +
-                      " faces; following the largest one found first");
-  }
   if (progress) progress->onProgress(1.0, "track", 1.0);
   *out = std::move(t);
   return Status::ok();
@@ -273,8 +290,16 @@ Status trackDriverVideo(const Engine& engine, const std::string& path,
   if (!key.empty() && !options.onFrame) {  // a caller that wants the frames decodes them
     std::lock_guard<std::mutex> lock(cache.mutex);
     for (const auto& [k, track] : cache.recent) {
-      if (k != key) continue;
-      *out = *track;
+      const bool enough = track->complete ||
+                          (options.maxFrames > 0 && int(track->frames.size()) >= options.maxFrames);
+      if (k != key || !enough) continue;
+      DriverTrack t = *track;
+      if (options.maxFrames > 0 && int(t.frames.size()) > options.maxFrames) {
+        t.frames.resize(size_t(options.maxFrames));
+        t.complete = false;
+        if (Status s = finishTrack(&t); !s) return s;
+      }
+      *out = std::move(t);
       if (progress) progress->onProgress(1.0, "track", 1.0);
       return Status::ok();
     }

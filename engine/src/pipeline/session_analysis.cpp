@@ -76,9 +76,12 @@ Status Session::Impl::analyseDriverCached(ProgressMerger& progress, const StopTo
     driver.reset();
     return Status::ok();
   }
-  if (!driver || driver->path != path || driver->fps != double(request.options.fps)) {
+  const bool enough =
+      driver && (driver->complete || driver->frames.size() >= size_t(info.frameCount));
+  if (!driver || driver->path != path || driver->fps != double(request.options.fps) || !enough) {
     DriverTrackOptions options;
     options.fps = request.options.fps;
+    options.maxFrames = info.frameCount;  // a longer driver is trimmed: never track what is cut
     auto track = std::make_shared<DriverTrack>();
     AnalyseShare share(progress, 0.8, 0.95);
     if (Status s = trackDriverVideo(*engine, path, options, track.get(), &share, stop); !s) {
@@ -97,9 +100,6 @@ Status Session::Impl::analyseDriverCached(ProgressMerger& progress, const StopTo
     info.notes.push_back("driver: " + std::to_string(driver->frames.size()) + " frames for " +
                          std::to_string(info.frameCount) + " output frames, driverLoop " +
                          toString(request.options.driverLoop));
-  } else if (driver->frames.size() > size_t(info.frameCount)) {
-    info.notes.push_back("driver: trimmed to the speech (" + std::to_string(info.frameCount) +
-                         " of " + std::to_string(driver->frames.size()) + " frames)");
   }
   return Status::ok();
 }

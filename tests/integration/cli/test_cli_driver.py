@@ -101,6 +101,17 @@ class DriverVideo(TempDirTestCase):
         done, _ = self.render(self.driver, "--blinks-per-minute", "30")
         self.assertIn("blinksPerMinute ignored: the blinks follow the driver video", done["notes"])
 
+    def test_a_longer_driver_is_trimmed_and_only_its_start_tracked(self):
+        speech = self.path("short.wav")
+        tool("ffmpeg", "-v", "error", "-y", "-i", self.audio, "-t", "0.8", speech)
+        out = self.path("trim.mp4")
+        p = run(["render", "--image", self.image, "--audio", speech, "-o", out, "--size",
+                 f"{SIZE}x{SIZE}", "--driver-video", self.driver, "--progress", "json"])
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        self.assertIn("driver: 20 frames tracked at 25 fps (the speech's length; the rest is "
+                      "not used)", json_lines(p.stderr)[-1]["notes"])
+        self.assertEqual(int(stream(ffprobe(out), "video")["nb_read_frames"]), 20)
+
     def test_driver_without_a_video_stream(self):
         done, _ = self.render(self.audio, code=6)
         self.assertIn("no video stream", done["message"])

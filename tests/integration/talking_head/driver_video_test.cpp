@@ -192,6 +192,14 @@ TEST_F(DriverVideo, TheEngineKeepsATrackPerFileVersionAndFrameCallersDecodeAgain
   ASSERT_TRUE(trackDriverVideo(*engine_, driver, o, &first));
   EXPECT_EQ(decoded, int(first.frames.size()));
   EXPECT_EQ(first.facelessFrames, 0);
+  // Fewer frames (a shorter speech) come from the same track, cut.
+  DriverTrackOptions ten;
+  ten.maxFrames = 10;
+  DriverTrack cut;
+  ASSERT_TRUE(trackDriverVideo(*engine_, driver, ten, &cut));
+  ASSERT_EQ(cut.frames.size(), 10u);
+  EXPECT_FALSE(cut.complete);
+  EXPECT_EQ(cut.frames[9].landmarks68[30].x, first.frames[9].landmarks68[30].x);
   // Without a frame callback the same file version comes from the Engine:
   // the bytes are overwritten (same size and time): the track is still there.
   const auto when = std::filesystem::last_write_time(driver);

@@ -1,5 +1,6 @@
 #include "pipeline/backend_choice.h"
 
+#include <map>
 #include <set>
 
 #include "options/option_fields.h"
@@ -49,6 +50,13 @@ Status require(const RenderOptions& o, const BackendAvailability* a, const std::
   return Status::ok();
 }
 
+// Stage options that mean something only with a driver video, and those a
+// driver video replaces, whichever backends are chosen.
+const std::set<std::string> kNeedDriverVideo = {"driverLoop", "driverMouth", "driverReference",
+                                                "fommMovement", "fommScale"};
+const std::map<std::string, std::string> kReplacedByDriverVideo = {
+    {"blinksPerMinute", "the blinks follow the driver video"}};
+
 // Notes for changed options that no chosen backend honours (table-driven).
 void noteIgnoredOptions(const RenderRequest& req, const std::vector<const BackendInfo*>& chosen,
                         std::vector<std::string>* notes) {
@@ -59,10 +67,20 @@ void noteIgnoredOptions(const RenderRequest& req, const std::vector<const Backen
   for (const BackendInfo* b : chosen) {
     for (const auto& f : b->honours) honoured.insert(f);
   }
+  const bool driver = !req.driverVideoPath.empty();
   const RenderRequest defaults;
   for (const FieldSpec& f : fieldSpecs()) {
-    if (!stageOptions.count(f.name) || honoured.count(f.name)) continue;
-    if (f.write(req) == f.write(defaults)) continue;
+    if (!stageOptions.count(f.name) || f.write(req) == f.write(defaults)) continue;
+    if (!driver && kNeedDriverVideo.count(f.name)) {
+      notes->push_back(f.name + " ignored: no driver video");
+      continue;
+    }
+    if (auto it = kReplacedByDriverVideo.find(f.name);
+        driver && it != kReplacedByDriverVideo.end()) {
+      notes->push_back(f.name + " ignored: " + it->second);
+      continue;
+    }
+    if (honoured.count(f.name)) continue;
     std::string by;
     for (const BackendInfo* b : chosen) {
       by += (by.empty() ? "" : ", ") + std::string(toString(b->role)) + " " + b->id;

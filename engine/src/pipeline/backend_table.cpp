@@ -37,14 +37,14 @@ std::vector<BackendInfo> buildTable() {
       .takesDriverVideo = true;
   row("builtin", R::Motion, "Built-in head motion and blinks (or a driver video's, tracked)", {},
       {"headMotion", "motionScale", "blinksPerMinute", "seed", "driverVideo", "driverLoop",
-       "driverReference", "driverMouth"})
+       "driverReference"})
       .takesDriverVideo = true;
   // Mouth, in the order auto prefers them.
   row("diff2lip", R::Mouth, "Diff2Lip (diffusion lip sync)", {"diff2lip"},
       {"diffusionSteps", "diffusionBatch", "mouthPaste", "seed"});
   row("wav2lip", R::Mouth, "Wav2Lip lip sync", {"wav2lip"}, {"mouthPaste"});
   row("builtin", R::Mouth, "Built-in lips, jaw and mouth interior", {},
-      {"mouthGain", "smoothingMs", "visemeMethod", "visemeJson"});
+      {"mouthGain", "smoothingMs", "visemeMethod", "visemeJson", "driverMouth"});
   // Enhancement (optional: the enhancer option asks for it).
   row("gfpgan", R::Enhance, "GFPGAN v1.4 face restoration", {"gfpgan"}, {"enhancerStrength"});
 

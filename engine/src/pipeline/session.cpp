@@ -101,22 +101,6 @@ Status Session::Impl::prepare(ProgressMerger& progress, const StopToken* stop) {
   for (const auto& n : choice.notes) info.notes.push_back(n);
   for (const auto& n : speech.notes) info.notes.push_back(n);
   if (Status s = analyseDriverCached(progress, stop); !s) return s;
-  const RenderOptions defaults;
-  if (!driver) {
-    if (o.driverLoop != defaults.driverLoop)
-      info.notes.push_back("driverLoop ignored: no driver video");
-    if (o.driverMouth != defaults.driverMouth)
-      info.notes.push_back("driverMouth ignored: no driver video");
-    if (o.driverReference != defaults.driverReference) {
-      info.notes.push_back("driverReference ignored: no driver video");
-    }
-  } else if (o.blinksPerMinute != defaults.blinksPerMinute) {
-    info.notes.push_back("blinksPerMinute ignored: the blinks follow the driver video");
-  }
-  if (driver && o.driverMouth == DriverMouth::Video && choice.mouth != "builtin") {
-    info.notes.push_back("driverMouth video ignored: the " + choice.mouth +
-                         " mouth follows the speech");
-  }
   if (choice.mouth == "diff2lip") {
     info.notes.push_back("diff2lip: " + std::to_string(o.diffusionSteps) + " DDIM steps, seed " +
                          std::to_string(o.seed));

@@ -9,11 +9,6 @@
 namespace avatar::detail {
 namespace {
 
-bool deforms(const FieldParams& fp) {
-  return fp.jawDrop != 0 || fp.widthShift != 0 || fp.pucker > 0 || fp.lipRaise > 0 ||
-         fp.blink > 0 || fp.browRaise != 0 || fp.hasHeadMotion;
-}
-
 // Only the motion part of a frame's field: the photo's mouth stays as it is.
 void dropMouth(const FaceRig& rig, FieldParams* fp) {
   fp->jawDrop = 0;
@@ -74,7 +69,7 @@ void BuiltinWarp::paint(FrameContext& ctx) const {
   FieldParams fp = fieldParams(rig_, ctx.motion);
   if (!ctx.mouthPosed) dropMouth(rig_, &fp);
   base_.copyTo(ctx.image);
-  if (!deforms(fp)) return;
+  if (!fp.deforms()) return;
   const TargetMouth mouth = targetMouth(rig_, fp);
   warpFrame(base_, rig_, fp, mouth, gridStep_, ctx.image);
   if (ctx.mouthPosed) {
@@ -96,9 +91,7 @@ Status makeBuiltinWarp(const cv::Mat& base, const FaceInfo& face,
 FaceInfo movedFace(const FaceRig& rig, const FaceInfo& still, const FrameMotion& m) {
   FieldParams fp = fieldParams(rig, m);
   dropMouth(rig, &fp);
-  if ((!fp.hasHeadMotion && fp.blink == 0 && fp.browRaise == 0) || still.landmarks68.size() != 68) {
-    return still;
-  }
+  if (!fp.deforms() || still.landmarks68.size() != 68) return still;  // the mouth was dropped
   FaceInfo f = still;
   std::vector<cv::Point2f> from, to;
   for (size_t k = 0; k < 68; ++k) {
@@ -170,7 +163,7 @@ Status BuiltinMouthStage::process(std::vector<FrameContext>& frames) {
     FrameMotion m;
     m.mouth = pose;
     const FieldParams fp = fieldParams(rig, m);
-    if (!deforms(fp)) continue;
+    if (!fp.deforms()) continue;
     const TargetMouth mouth = targetMouth(rig, fp);
     warpFrame(moved, rig, fp, mouth, std::clamp(int(std::lround(rig.faceHeight / 40.0f)), 2, 6),
               ctx.image);

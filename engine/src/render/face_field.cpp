@@ -228,10 +228,6 @@ cv::Point2f invert(Map&& map, cv::Point2f t, cv::Point2f start, float maxStep) {
   return s;
 }
 
-}  // namespace
-
-namespace {
-
 // Where to start inverting at a point of a closing eye. There the map
 // squeezes the eye into its lower lid (slope 1 - blink, near 0), so Newton
 // from the target itself steps wildly and can settle on the squeezed eye

@@ -27,6 +27,13 @@ struct FieldParams {
   float scaleX = 1, scaleY = 1;
   bool hasHeadMotion = false;
   float targetGap = 0;  // desired inner-lip opening at the centre, px
+
+  // The face deforms (jaw, lips, lids, brows); the frame moves at all.
+  bool facePoseChanges() const {
+    return jawDrop != 0 || widthShift != 0 || pucker > 0 || lipRaise > 0 || blink > 0 ||
+           browRaise != 0;
+  }
+  bool deforms() const { return facePoseChanges() || hasHeadMotion; }
 };
 
 FieldParams fieldParams(const FaceRig& rig, const FrameMotion& m);

@@ -101,8 +101,7 @@ void warpFrame(const cv::Mat& base, const FaceRig& r, const FieldParams& fp,
                const TargetMouth& mouth, int fineStep, cv::Mat& out) {
   const cv::Rect region = movingRegion(r, fp, base.size());
   if (region.empty()) return;
-  const bool faceMoves = fp.jawDrop != 0 || fp.widthShift != 0 || fp.pucker > 0 ||
-                         fp.lipRaise > 0 || fp.blink > 0 || fp.browRaise != 0;
+  const bool faceMoves = fp.facePoseChanges();
   GridMap head, face;
   if (fp.hasHeadMotion) {
     head.build(region, kCoarseStep,

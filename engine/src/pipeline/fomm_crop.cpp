@@ -21,6 +21,20 @@ cv::Mat cropMatrix(const FommCrop& c) {
   return m;
 }
 
+// Feather: 1 inside, falling to 0 over the outer 15% of the square.
+cv::Mat featherMask() {
+  cv::Mat mask(kSize, kSize, CV_32F);
+  const float edge = 0.15f * kSize;
+  for (int y = 0; y < kSize; ++y) {
+    for (int x = 0; x < kSize; ++x) {
+      const float d = float(std::min(std::min(x, kSize - 1 - x), std::min(y, kSize - 1 - y)));
+      const float t = std::clamp(d / edge, 0.f, 1.f);
+      mask.at<float>(y, x) = t * t * (3 - 2 * t);
+    }
+  }
+  return mask;
+}
+
 }  // namespace
 
 FommCrop fommCropFor(const RectF& b) {
@@ -58,16 +72,7 @@ void fommPaste(const float* prediction, const FommCrop& crop, const cv::Mat& ori
       }
     }
   }
-  // Feather: 1 inside, falling to 0 over the outer 15% of the square.
-  cv::Mat mask(kSize, kSize, CV_32F);
-  const float edge = 0.15f * kSize;
-  for (int y = 0; y < kSize; ++y) {
-    for (int x = 0; x < kSize; ++x) {
-      const float d = float(std::min(std::min(x, kSize - 1 - x), std::min(y, kSize - 1 - y)));
-      const float t = std::clamp(d / edge, 0.f, 1.f);
-      mask.at<float>(y, x) = t * t * (3 - 2 * t);
-    }
-  }
+  static const cv::Mat mask = featherMask();
   const cv::Rect frameRect(0, 0, frame.cols, frame.rows);
   const cv::Rect2f r = crop.rect();
   const cv::Rect roi = cv::Rect(int(std::floor(r.x)), int(std::floor(r.y)),

@@ -16,7 +16,7 @@ constexpr size_t kImage = nets::FommNet::kImageFloats;
 }  // namespace
 
 Status detectDriverKeypoints(const nets::FommNet& net, const DriverTrack& track, int reference,
-                             int batch, const StopToken* stop, FommKeypoints* out) {
+                             int batch, FommKeypoints* out) {
   *out = {};
   if (track.frames.empty()) {
     return Status::error(ErrorCode::InvalidArgument, "driver video", "no tracked frames");
@@ -46,9 +46,6 @@ Status detectDriverKeypoints(const nets::FommNet& net, const DriverTrack& track,
   };
   cv::Mat rgb;
   while (done + pending < n) {
-    if (stop && stop->stopRequested()) {
-      return Status::error(ErrorCode::Cancelled, "driver video", "cancelled");
-    }
     bool got = false;
     if (Status s = reader.read(&rgb, &got); !s) return s;
     if (!got) break;

@@ -27,7 +27,7 @@ struct FommKeypoints {
 // KP detector over the driver video (decoded again, streamed; `batch`
 // frames per call). Errors name the driver file.
 Status detectDriverKeypoints(const nets::FommNet& net, const DriverTrack& track, int reference,
-                             int batch, const StopToken* stop, FommKeypoints* out);
+                             int batch, FommKeypoints* out);
 
 // normalize_kp for each output frame (driver frames mapped by `loop`).
 Status normaliseDriverKeypoints(const FommKeypoints& source, const FommKeypoints& driver,

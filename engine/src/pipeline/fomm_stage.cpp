@@ -121,8 +121,8 @@ Status makeFommStage(const StageSetup& setup, std::unique_ptr<Stage>* out) {
   FommKeypoints driving;
   if (setup.driver) {
     FommKeypoints driverKp;
-    if (Status s = detectDriverKeypoints(*net, *setup.driver, setup.driverReference, batch, nullptr,
-                                         &driverKp);
+    if (Status s =
+            detectDriverKeypoints(*net, *setup.driver, setup.driverReference, batch, &driverKp);
         !s) {
       return s;
     }

@@ -150,8 +150,9 @@ class MainWindow : public QMainWindow {
   void updateTransport();
   int frameAt(double seconds) const;
   void stepFrames(int delta);
-  // The preview's request: photo, speech and the driver video `driver`.
-  avatar::RenderRequest previewRequest(const avatar::RenderOptions& o, const QString& driver) const;
+  // A request for the studio's inputs: photo, speech and the driver video `driver`
+  // (previews and queued renders).
+  avatar::RenderRequest inputsRequest(const avatar::RenderOptions& o, const QString& driver) const;
   // MainWindow_Driver.cpp
   QWidget* buildDriverPanel(QWidget* parent);
   void connectDriver();

@@ -103,8 +103,8 @@ void MainWindow::setOptions(const avatar::RenderOptions& options) {
   if (!photo_.path.isEmpty()) showFaceResult();
 }
 
-avatar::RenderRequest MainWindow::previewRequest(const avatar::RenderOptions& o,
-                                                 const QString& driver) const {
+avatar::RenderRequest MainWindow::inputsRequest(const avatar::RenderOptions& o,
+                                                const QString& driver) const {
   avatar::RenderRequest request;
   request.imagePath = toEnginePath(photoPath_);
   request.audioPath = toEnginePath(audioPath_);
@@ -120,7 +120,7 @@ void MainWindow::reopenSession() {
     updateTransport();
     return;
   }
-  avatar::RenderRequest request = previewRequest(options(), driverPath_);
+  avatar::RenderRequest request = inputsRequest(options(), driverPath_);
   sessionDriver_ = driverPath_;
   diffusion_->open(request);
   sentOptions_ = acceptedOptions_ = request.options;
@@ -131,7 +131,7 @@ void MainWindow::reopenSession() {
 
 void MainWindow::sendOptionsToPreviews(const avatar::RenderOptions& o) {
   if (!photoPath_.isEmpty() && !audioPath_.isEmpty())
-    diffusion_->open(previewRequest(o, sessionDriver_));
+    diffusion_->open(inputsRequest(o, sessionDriver_));
   sentOptions_ = o;
   preview_->setOptions(diffusion_->fastOptions(o));
   // The driver is tracked at the output's frame rate.

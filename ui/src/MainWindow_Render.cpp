@@ -60,12 +60,8 @@ RenderJob* MainWindow::renderNow() {
 
 RenderJob* MainWindow::renderTo(const QString& outputPath) {
   if (photoPath_.isEmpty() || audioPath_.isEmpty()) return renderNow();
-  avatar::RenderRequest request;
-  request.imagePath = toEnginePath(photoPath_);
-  request.audioPath = toEnginePath(audioPath_);
+  avatar::RenderRequest request = inputsRequest(options(), driverPath_);
   request.outputPath = toEnginePath(outputPath);
-  if (!driverPath_.isEmpty()) request.driverVideoPath = toEnginePath(driverPath_);
-  request.options = options();
   RenderJob* job = queue_->enqueue(request);
   statusBar()->showMessage(tr("Queued %1").arg(QFileInfo(outputPath).fileName()), 4000);
   return job;
